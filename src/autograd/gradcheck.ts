@@ -1,0 +1,104 @@
+import { BackwardNotSupportedError, DTypeError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { grad } from './engine.js';
+import { noGrad } from './mode.js';
+import { full } from '../tensor/create.js';
+
+/** Options of `gradcheck`: PyTorch's defaults. */
+export interface GradcheckOptions {
+  /** Finite-difference step. Default 1e-6. */
+  eps?: number;
+  /** Absolute tolerance. Default 1e-5. */
+  atol?: number;
+  /** Relative tolerance. Default 1e-3. */
+  rtol?: number;
+  /** Throw with details on failure (default), or return `false`. */
+  raiseException?: boolean;
+}
+
+function elementIndices(t: Tensor): number[] {
+  const out: number[] = [];
+  const walk = (dim: number, off: number) => {
+    if (dim === t.ndim) {
+      out.push(off);
+      return;
+    }
+    for (let i = 0; i < t.shape[dim]; i++) walk(dim + 1, off + i * t.strides[dim]);
+  };
+  if (t.numel() > 0) walk(0, t.offset);
+  return out;
+}
+
+function outputsOf(fn: (...xs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[]): Tensor[] {
+  const r = fn(...inputs);
+  return Array.isArray(r) ? [...(r as readonly Tensor[])] : [r as Tensor];
+}
+
+/**
+ * Compares the gradients autograd computes for `fn` with central finite differences, element by
+ * element of the Jacobian, for every input that requires grad. Inputs should be float64.
+ * Passes when `|analytic - numeric| <= atol + rtol * |numeric|` everywhere.
+ * @example
+ * nb.gradcheck((t) => t.sigmoid().mul(t).sum(), [nb.randn([3, 3], { dtype: 'float64', requiresGrad: true })]); // true
+ */
+export function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor | readonly Tensor[],
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): boolean {
+  const eps = opts.eps ?? 1e-6;
+  const atol = opts.atol ?? 1e-5;
+  const rtol = opts.rtol ?? 1e-3;
+  const diff = inputs.filter((t) => t.requiresGrad);
+  for (const t of diff) {
+    if (t.dtype !== 'float64') {
+      if (opts.raiseException === false) return false;
+      throw new DTypeError(
+        'gradcheck',
+        `expected float64 inputs that require grad (float32 is too coarse), got ${t.dtype}`,
+      );
+    }
+  }
+  const outs = outputsOf(fn, inputs);
+  for (let oi = 0; oi < outs.length; oi++) {
+    const out = outs[oi];
+    if (!out.requiresGrad) continue;
+    const n = out.numel();
+    for (let k = 0; k < n; k++) {
+      // Analytic row k of the Jacobian: the gradient of output element k.
+      const gOut = full(out.shape, 0, { dtype: out.dtype });
+      gOut.storage.data[k] = 1;
+      const rows = grad([out], diff, {
+        gradOutputs: gOut,
+        retainGraph: true,
+        allowUnused: true,
+        materializeGrads: true,
+      });
+      for (let ii = 0; ii < diff.length; ii++) {
+        const x = diff[ii];
+        const data = x.storage.data;
+        const idx = elementIndices(x);
+        const analytic = rows[ii]!.data();
+        for (let e = 0; e < idx.length; e++) {
+          const p = idx[e];
+          const orig = data[p];
+          data[p] = orig + eps;
+          const plus = noGrad(() => outputsOf(fn, inputs)[oi].data()[k]);
+          data[p] = orig - eps;
+          const minus = noGrad(() => outputsOf(fn, inputs)[oi].data()[k]);
+          data[p] = orig;
+          const numeric = (plus - minus) / (2 * eps);
+          const a = analytic[e];
+          if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) {
+            if (opts.raiseException === false) return false;
+            throw new BackwardNotSupportedError(
+              'gradcheck',
+              `Jacobian mismatch for output ${oi} element ${k} (of ${fmtShape(out.shape)}) with respect to input ${inputs.indexOf(x)} element ${e} (of ${fmtShape(x.shape)}): analytical ${a}, numerical ${numeric}`,
+            );
+          }
+        }
+      }
+    }
+  }
+  return true;
+}

@@ -1,0 +1,25 @@
+import type { Backend, KernelTable } from '../types.js';
+import { binaryKernels, copy, unaryKernels, where } from './elementwise.js';
+import { gather, indexAdd, indexSelect, scatter } from './indexing.js';
+import { matmul } from './linalg.js';
+import { argmax, argmin, reduceKernels, scanKernels, sort } from './reduce.js';
+
+const kernels: KernelTable = {
+  ...unaryKernels,
+  ...binaryKernels,
+  ...reduceKernels,
+  ...scanKernels,
+  copy,
+  where,
+  argmax,
+  argmin,
+  sort,
+  matmul,
+  gather,
+  scatter,
+  indexSelect,
+  indexAdd,
+};
+
+/** The plain-JavaScript reference backend: readable loops, always available, the oracle. */
+export const jsBackend: Backend = { name: 'js', kernels };

@@ -1,0 +1,71 @@
+import { type Shape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { record } from '../record.js';
+import { zeros } from '../../tensor/create.js';
+import { sliceScatter } from './sliceScatter.js';
+
+// View primitives: each returns a tensor on the same storage with new shape/strides/offset.
+// None copies data. Their gradients are the inverse movement.
+
+function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.storage, shape, strides, offset, x.dtype);
+}
+
+/**
+ * Reinterprets `x` with `shape` and `strides` (computed by the caller so that every element
+ * maps to the same memory). d = reshape back.
+ */
+export function reshapeView(x: Tensor, shape: Shape, strides: readonly number[]): Tensor {
+  const from = x.shape;
+  return record('view', viewOf(x, shape, strides, x.offset), [x], (dy) => [dy.reshape(from)]);
+}
+
+/** Reorders dims: `y.shape[i] = x.shape[dims[i]]`. d = the inverse permutation. */
+export function permuteView(x: Tensor, dims: readonly number[]): Tensor {
+  const y = viewOf(
+    x,
+    dims.map((d) => x.shape[d]),
+    dims.map((d) => x.strides[d]),
+    x.offset,
+  );
+  const inv = new Array<number>(dims.length);
+  dims.forEach((d, i) => (inv[d] = i));
+  return record('permute', y, [x], (dy) => [dy.permute(inv)]);
+}
+
+/**
+ * Broadcasts `x` to `shape` (same rank; size-1 dims stretched with stride 0).
+ * d = sum the gradient over the stretched dims.
+ */
+export function expandView(x: Tensor, shape: Shape): Tensor {
+  const strides = shape.map((s, i) => (x.shape[i] === s ? x.strides[i] : 0));
+  const from = x.shape;
+  const dims = shape.flatMap((s, i) => (x.shape[i] !== s ? [i] : []));
+  return record('expand', viewOf(x, shape, strides, x.offset), [x], (dy) => [
+    dims.length ? dy.sum(dims, { keepdim: true }).reshape(from) : dy,
+  ]);
+}
+
+/** One dim of a slice: start index, step (>= 1), and number of elements taken. */
+export interface SliceSpec {
+  start: number;
+  step: number;
+  length: number;
+}
+
+/**
+ * Takes `x[start : start + step * length : step]` along every dim (a spec per dim).
+ * d = the gradient placed back into zeros of `x`'s shape.
+ */
+export function sliceView(x: Tensor, spec: readonly SliceSpec[]): Tensor {
+  let offset = x.offset;
+  spec.forEach((s, i) => (offset += s.start * x.strides[i]));
+  const y = viewOf(
+    x,
+    spec.map((s) => s.length),
+    spec.map((s, i) => x.strides[i] * s.step),
+    spec.every((s) => s.length > 0) ? offset : x.offset,
+  );
+  const from = x.shape;
+  return record('slice', y, [x], (dy) => [sliceScatter(zeros(from, { dtype: dy.dtype }), dy, spec)]);
+}
