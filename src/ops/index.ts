@@ -6,3 +6,4 @@ export * from './linalg.js';
 export * from './format.js';
 export { cast } from './prims/cast.js';
 export * from './activations.js';
+export * from './indexing.js';

@@ -1,0 +1,2 @@
+// Indexing ops (gather, scatter, indexSelect, take, maskedSelect, oneHot, ...).
+export {};

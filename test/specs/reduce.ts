@@ -1,0 +1,4 @@
+// Op-table rows: reduce.
+import type { OpSpec } from '../harness/specs.js';
+
+export const reduceSpecs: OpSpec[] = [];

@@ -1,0 +1,4 @@
+// Op-table rows: shape.
+import type { OpSpec } from '../harness/specs.js';
+
+export const shapeSpecs: OpSpec[] = [];
