@@ -583,6 +583,14 @@ export class Tensor {
     return fullLike(this, value);
   }
 
+  // ---- [activations and elementwise] methods (keep this marker; add methods right below it)
+
+  // ---- [reductions] methods (keep this marker; add methods right below it)
+
+  // ---- [shape and indexing] methods (keep this marker; add methods right below it)
+
+  // ---- [creation and random] methods (keep this marker; add methods right below it)
+
   // in-place (version-counted; see assign_)
   /** In place: `this += alpha * other`. */
   add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
