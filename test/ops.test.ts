@@ -64,6 +64,24 @@ describe('op table: every differentiable op passes a float64 gradcheck', () => {
   }
 });
 
+describe('op table: second derivatives pass gradgradcheck (first checkable sample)', () => {
+  for (const spec of allSpecs) {
+    if (spec.nondiff || spec.noGradgrad) continue;
+    const si = spec.samples.findIndex((s) => !s.noGradcheck);
+    if (si < 0) continue;
+    test(sampleName(spec, si), () => {
+      const sample = spec.samples[si];
+      const values = sample.inputs.map((_, i) => inputValues(spec, si, i));
+      const dtypes = sample.inputs.map((raw) => {
+        const d = normInput(raw).dtype;
+        return d === 'float32' ? 'float64' : d;
+      });
+      const inputs = buildInputs(spec, si, values, dtypes);
+      assert.equal(nb.gradgradcheck(spec.fn, inputs, spec.gradcheck ?? {}), true);
+    });
+  }
+});
+
 describe('op table: forward values and gradients equal PyTorch fixtures', () => {
   for (const spec of allSpecs) {
     if (!spec.torch) {

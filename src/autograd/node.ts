@@ -78,6 +78,15 @@ export class Node {
     return this.#fn(dy, saved, this.#needs);
   }
 
+  /**
+   * Replaces the saved tensors by handles that keep today's memory and history (see
+   * `Tensor.savedAlias`); called once the output has been linked to this node, so a saved
+   * output keeps its link for higher-order gradients.
+   */
+  freezeSaved(): void {
+    if (this.#saved) this.#saved = this.#saved.map((t) => t.savedAlias());
+  }
+
   /** Drops the saved tensors (after a backward pass without `retainGraph`). */
   release(): void {
     this.#saved = null;

@@ -20,6 +20,8 @@ export function record(
   let needed = false;
   for (const t of inputs) needed ||= t.requiresGrad;
   if (!needed) return out;
-  setGradFn(out, new Node(name, inputs.map(gradEdge), fn, saved, out.shape, out.dtype));
+  const node = new Node(name, inputs.map(gradEdge), fn, saved, out.shape, out.dtype);
+  setGradFn(out, node);
+  node.freezeSaved();
   return out;
 }

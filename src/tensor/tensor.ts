@@ -2,9 +2,9 @@ import { backward as runBackward, type BackwardOptions } from '../autograd/engin
 import { isGradEnabled } from '../autograd/mode.js';
 import { AccumulateGrad, type GradHook, type Node } from '../autograd/node.js';
 import { kernels } from '../backend/index.js';
-import { DTypeError, IndexError, UnsupportedOpError, ValueError, fmtShape } from '../errors.js';
+import { DTypeError, IndexError, ShapeError, UnsupportedOpError, ValueError, fmtShape } from '../errors.js';
 import { allocate, isFloat, type DType, type TypedArray } from './dtype.js';
-import { contiguousStrides, numelOf, type Shape } from './shape.js';
+import { contiguousStrides, numelOf, sameShape, type Shape } from './shape.js';
 import * as ops from '../ops/index.js';
 import type { TensorOrScalar } from '../ops/operands.js';
 import type { ReduceOptions } from '../ops/reduce.js';
@@ -17,6 +17,8 @@ import { full, fullLike, onesLike, zerosLike } from './create.js';
 export class Storage {
   readonly data: TypedArray;
   version = 0;
+  /** Set once a view or detached alias of this memory exists (in-place rebasing then refuses). */
+  aliased = false;
   constructor(data: TypedArray) {
     this.data = data;
   }
@@ -38,14 +40,11 @@ let setGradFnImpl: (t: Tensor, n: Node | null) => void;
  * x.mul(x).sum().backward(); // x.grad = 2x
  */
 export class Tensor {
-  /** The memory this tensor views (shared by views of it). */
-  readonly storage: Storage;
+  #storage: Storage;
   /** Size of each dimension. */
   readonly shape: Shape;
-  /** Step in elements between neighbours along each dimension. */
-  readonly strides: readonly number[];
-  /** Index in `storage.data` of the first element. */
-  readonly offset: number;
+  #strides: readonly number[];
+  #offset: number;
   /** Element type. */
   readonly dtype: DType;
   /** Accumulated gradient of a leaf after `backward()` (or of a tensor that called `retainGrad()`). */
@@ -62,11 +61,26 @@ export class Tensor {
 
   /** Wraps a storage; users create tensors with `tensor()`, `zeros()`, ... instead. */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, dtype: DType) {
-    this.storage = storage;
+    this.#storage = storage;
     this.shape = shape;
-    this.strides = strides;
-    this.offset = offset;
+    this.#strides = strides;
+    this.#offset = offset;
     this.dtype = dtype;
+  }
+
+  /** The memory this tensor views (shared by its views and detached aliases). */
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /** Step in elements between neighbours along each dimension. */
+  get strides(): readonly number[] {
+    return this.#strides;
+  }
+
+  /** Index in `storage.data` of the first element. */
+  get offset(): number {
+    return this.#offset;
   }
 
   /** Number of dimensions. */
@@ -159,8 +173,24 @@ export class Tensor {
     runBackward([this], [gradient], opts);
   }
 
+  /**
+   * A second handle on this tensor as it is now (same memory, same history), kept by graph
+   * nodes that save it: if this tensor is later rebased by an in-place op, the saved handle still
+   * sees the values and history the gradient rule needs.
+   */
+  savedAlias(): Tensor {
+    const t = new Tensor(this.#storage, this.shape, this.#strides, this.#offset, this.dtype);
+    t.#gradFn = this.#gradFn;
+    if (this.#gradFn === null && this.#requiresGrad) {
+      t.#requiresGrad = true;
+      t.#acc = this.accumulator();
+    }
+    return t;
+  }
+
   /** A tensor sharing this one's storage, cut off from the graph. */
   detach(): Tensor {
+    this.#storage.aliased = true;
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
   }
 
@@ -241,11 +271,20 @@ export class Tensor {
   // ---- in-place writes (for optimizers and initializers) --------------------------------
 
   /**
-   * Writes `src` (broadcast to this shape) into this tensor's elements and bumps the version.
-   * Used by every in-place op. Under autograd, an in-place write into a tensor that takes part
-   * in the graph is refused with a clear message unless it can be rebased safely.
+   * Writes `src` (broadcast to this shape) into this tensor and bumps the storage version; every
+   * in-place op ends here. When autograd records (grad mode on and either side requires grad),
+   * the tensor takes `src`'s values and history instead: it gets a fresh storage, so tensors the
+   * graph saved earlier keep their values. That needs a storage with no views or aliases (their
+   * history could not follow), and a leaf that requires grad is refused, as in PyTorch.
    */
   assign_(src: Tensor, op = 'copy_'): this {
+    if (op !== 'copy_' && !sameShape(src.shape, this.shape)) {
+      throw new ShapeError(
+        op,
+        `expected the result to keep this tensor's shape: output with shape ${fmtShape(this.shape)} doesn't match the broadcast shape ${fmtShape(src.shape)}`,
+        [this.shape, src.shape],
+      );
+    }
     const recording = isGradEnabled() && (this.requiresGrad || src.requiresGrad);
     if (recording) {
       if (this.isLeaf && this.requiresGrad) {
@@ -254,17 +293,33 @@ export class Tensor {
           'a leaf tensor that requires grad is being used in an in-place operation; wrap it in nb.noGrad(() => ...)',
         );
       }
-      throw new UnsupportedOpError(
-        op,
-        'in-place operations on tensors that take part in autograd are not supported; use the out-of-place op',
-      );
+      if (this.#storage.aliased) {
+        throw new UnsupportedOpError(
+          op,
+          'in-place operation on a tensor that shares its storage (a view, or viewed or detached) while autograd records; use the out-of-place op',
+        );
+      }
+      if (!isFloat(this.dtype)) {
+        throw new DTypeError(
+          op,
+          `expected a floating point tensor to take a gradient-carrying result, got ${this.dtype}`,
+        );
+      }
+      // A fresh copy of the result, in this dtype and shape, whose history this tensor adopts.
+      const r = ops.clone(ops.expand(src.to(this.dtype), this.shape));
+      this.#storage = r.storage;
+      this.#strides = r.strides;
+      this.#offset = r.offset;
+      this.#gradFn = r.gradFn;
+      this.#storage.version++;
+      return this;
     }
     const s = src.dtype === this.dtype ? src : src.to(this.dtype);
     const b = s.expand(this.shape);
-    // Copy through a temporary when src may overlap this tensor's storage.
-    const from = b.storage === this.storage ? b.contiguous().detach() : b;
+    // Copy through a temporary when src may overlap this tensor's memory.
+    const from = b.storage === this.storage ? noGradClone(b) : b;
     kernels().copy(from.strided(), this.strided());
-    this.storage.version++;
+    this.#storage.version++;
     return this;
   }
 
@@ -594,19 +649,19 @@ export class Tensor {
   // in-place (version-counted; see assign_)
   /** In place: `this += alpha * other`. */
   add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return this.assign_(ops.add(this.detach(), detached(other), opts), 'add_');
+    return this.assign_(ops.add(this, other, opts), 'add_');
   }
   /** In place: `this -= alpha * other`. */
   sub_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return this.assign_(ops.sub(this.detach(), detached(other), opts), 'sub_');
+    return this.assign_(ops.sub(this, other, opts), 'sub_');
   }
   /** In place: `this *= other`. */
   mul_(other: TensorOrScalar): this {
-    return this.assign_(ops.mul(this.detach(), detached(other)), 'mul_');
+    return this.assign_(ops.mul(this, other), 'mul_');
   }
   /** In place: `this /= other`. */
   div_(other: TensorOrScalar): this {
-    return this.assign_(ops.div(this.detach(), detached(other)), 'div_');
+    return this.assign_(ops.div(this, other), 'div_');
   }
   /** In place: copies `src` (broadcast) into this tensor. */
   copy_(src: Tensor): this {
@@ -622,8 +677,10 @@ export class Tensor {
   }
 }
 
-function detached(v: TensorOrScalar): TensorOrScalar {
-  return v instanceof Tensor ? v.detach() : v;
+function noGradClone(t: Tensor): Tensor {
+  const out = allocate(t.dtype, t.numel());
+  kernels().copy(t.strided(), { data: out, shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 });
+  return fromArray(out, t.shape, t.dtype);
 }
 
 /** Sets the graph node of a freshly made op result (autograd internals only). */

@@ -47,6 +47,8 @@ export interface OpSpec {
   rtol?: number;
   /** Gradcheck tolerances when the PyTorch defaults are too tight for the op. */
   gradcheck?: { eps?: number; atol?: number; rtol?: number };
+  /** Why second derivatives are not checked (gradgradcheck runs on the first gradcheck sample). */
+  noGradgrad?: string;
   /** Not differentiable at all (bool or integer results): no gradcheck, no gradient fixture. */
   nondiff?: boolean;
 }

@@ -8,6 +8,8 @@ import { sliceScatter } from './sliceScatter.js';
 // None copies data. Their gradients are the inverse movement.
 
 function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  // Marks the memory as shared, so in-place rebasing under autograd knows to refuse.
+  x.storage.aliased = true;
   return new Tensor(x.storage, shape, strides, offset, x.dtype);
 }
 
