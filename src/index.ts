@@ -20,3 +20,4 @@ export { gradcheck, gradgradcheck, type GradcheckOptions } from './autograd/grad
 export { Node, AccumulateGrad, type BackwardFn, type GradHook } from './autograd/node.js';
 export { setBackend, getBackend, registerBackend } from './backend/index.js';
 export * from './errors.js';
+export * as nn from './nn/index.js';

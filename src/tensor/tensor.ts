@@ -278,7 +278,7 @@ export class Tensor {
    * history could not follow), and a leaf that requires grad is refused, as in PyTorch.
    */
   assign_(src: Tensor, op = 'copy_'): this {
-    if (op !== 'copy_' && !sameShape(src.shape, this.shape)) {
+    if (op !== 'copy_' && src.ndim > 0 && !sameShape(src.shape, this.shape)) {
       throw new ShapeError(
         op,
         `expected the result to keep this tensor's shape: output with shape ${fmtShape(this.shape)} doesn't match the broadcast shape ${fmtShape(src.shape)}`,
