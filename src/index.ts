@@ -8,10 +8,12 @@
 export { Tensor, Storage, type RemovableHandle } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export { promoteTypes, resultType } from './tensor/dtype.js';
+export { finfo, iinfo, type FInfo, type IInfo } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
 export { broadcastShapes } from './tensor/shape.js';
 export * from './tensor/create.js';
 export * from './tensor/random.js';
+export * from './tensor/range.js';
 export * from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/engine.js';

@@ -19,5 +19,11 @@ for (const spec of allSpecs) {
     });
   }
 }
-writeFileSync(new URL('./cases.json', import.meta.url), JSON.stringify({ cases }));
+// JSON has no NaN or Infinity; Python's json reads the bare tokens, so write those.
+const nonFinite = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v)
+    ? `__${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}__`
+    : v;
+const text = JSON.stringify({ cases }, nonFinite).replace(/"__(NaN|Infinity|-Infinity)__"/g, '$1');
+writeFileSync(new URL('./cases.json', import.meta.url), text);
 console.log(`wrote ${cases.length} cases`);

@@ -72,20 +72,21 @@ def main():
             inputs.append(t)
         try:
             out = eval(case["expr"], env)
-        except Exception as e:  # report every failing case at once
+            if isinstance(out, (tuple, list)):
+                raise TypeError(f"expression returns {len(out)} values; select one")
+            diff = [t for t in inputs if t.requires_grad]
+            grads = None
+            if out.requires_grad and diff:
+                cot = torch.randn(out.shape, generator=gen, dtype=torch.float64).to(out.dtype)
+                grads = torch.autograd.grad(out, diff, cot, allow_unused=True)
+        except Exception as e:  # report every failing case at once, keep the others
             failures.append(f"{cid}: {case['expr']}: {e}")
-            continue
-        if isinstance(out, (tuple, list)):
-            failures.append(f"{cid}: expression returns {len(out)} values; select one")
             continue
         for i, t in enumerate(inputs):
             tensors[f"{cid}/in{i}"] = t
         tensors[f"{cid}/out"] = out
         meta[cid] = {"expr": case["expr"]}
-        diff = [t for t in inputs if t.requires_grad]
-        if out.requires_grad and diff:
-            cot = torch.randn(out.shape, generator=gen, dtype=torch.float64).to(out.dtype)
-            grads = torch.autograd.grad(out, diff, cot, allow_unused=True)
+        if grads is not None:
             tensors[f"{cid}/cot"] = cot
             k = 0
             for i, t in enumerate(inputs):

@@ -2,3 +2,4 @@
 export { Module, type AnyModule, type StateDict, type LoadResult } from './module.js';
 export { Parameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
+export * as functional from './functional/index.js';

@@ -49,7 +49,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   if (st === null) {
     throw new ShapeError(
       'view',
-      `expected a view size compatible with the input's size and stride, got ${fmtShape(shape)} for shape ${fmtShape(x.shape)} and strides ${fmtShape(x.strides)}; use reshape() instead`,
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces); got ${fmtShape(shape)} for a tensor of shape ${fmtShape(x.shape)} and strides ${fmtShape(x.strides)}. Use reshape() instead`,
       [x.shape, s],
     );
   }
@@ -80,7 +80,10 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   }
   const nd = dims.map((d) => normDim('permute', d, x.ndim));
   if (new Set(nd).size !== nd.length)
-    throw new IndexError('permute', `expected distinct dims, got [${dims.join(', ')}]`);
+    throw new IndexError(
+      'permute',
+      `expected distinct dims (duplicate dims are not allowed), got [${dims.join(', ')}]`,
+    );
   if (nd.every((d, i) => d === i)) return x;
   return permuteView(x, nd);
 }
@@ -188,12 +191,17 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 
+function noScalar(op: string, x: Tensor): void {
+  if (x.ndim === 0) throw new IndexError(op, `expected a tensor with at least 1 dim, got a 0-dim tensor`);
+}
+
 function fullSpec(x: Tensor): SliceSpec[] {
   return x.shape.map((s) => ({ start: 0, step: 1, length: s }));
 }
 
 /** Elements `start .. start+length-1` along `dim` (a view). @example x.narrow(0, 1, 2) */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  noScalar('narrow', x);
   const d = normDim('narrow', dim, x.ndim);
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -211,6 +219,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along `dim`, with that dim removed (a view). @example x.select(0, -1) */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  noScalar('select', x);
   const d = normDim('select', dim, x.ndim);
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
@@ -225,6 +234,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * @example x.slice(1, 0, null, 2) // every other column
  */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  noScalar('slice', x);
   const d = normDim('slice', dim, x.ndim);
   if (!Number.isInteger(step) || step <= 0)
     throw new ValueError('slice', `expected a positive integer step, got ${step}`);
@@ -258,22 +268,30 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!tensors || typeof tensors.length !== 'number' || tensors.length === 0)
     throw new ValueError('cat', 'expected a non-empty list of tensors');
   tensors.forEach((x, i) => checkTensor('cat', x, `tensors[${i}]`));
+  // The dtype promotes over every tensor, the skipped empty ones included, as in PyTorch.
+  const dtype = resultType(...tensors);
   const parts = tensors.filter((x) => !(x.ndim === 1 && x.shape[0] === 0));
-  if (parts.length === 0) return tensors[0];
+  if (parts.length === 0) return copy(tensors[0].to(dtype), 'cat');
   const ref = parts[0];
-  if (ref.ndim === 0) throw new ShapeError('cat', 'zero-dimensional tensor cannot be concatenated');
+  if (parts.some((x) => x.ndim === 0)) throw new ShapeError('cat', 'zero-dimensional tensor cannot be concatenated');
   const d = normDim('cat', dim, ref.ndim);
+  const shapes = () => parts.map((p) => fmtShape(p.shape)).join(' and ');
   for (const x of parts) {
-    const ok = x.ndim === ref.ndim && x.shape.every((s, i) => i === d || s === ref.shape[i]);
-    if (!ok) {
+    if (x.ndim !== ref.ndim) {
       throw new ShapeError(
         'cat',
-        `expected sizes of tensors to match except in dimension ${d}, got ${parts.map((p) => fmtShape(p.shape)).join(' and ')}`,
+        `expected tensors with the same number of dimensions, got ${shapes()}`,
+        parts.map((p) => p.shape),
+      );
+    }
+    if (!x.shape.every((s, i) => i === d || s === ref.shape[i])) {
+      throw new ShapeError(
+        'cat',
+        `expected sizes of tensors to match except in dimension ${d}, got ${shapes()}`,
         parts.map((p) => p.shape),
       );
     }
   }
-  const dtype = resultType(...parts);
   return catPrim(
     parts.map((x) => (x.dtype === dtype ? x : x.to(dtype))),
     d,

@@ -1,38 +1,36 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { allocate, checkDType, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
-import { checkShape, type Shape } from './shape.js';
-import { fromArray, type Tensor } from './tensor.js';
+import {
+  checkGradDType,
+  creationDType,
+  describe,
+  finish,
+  shapeArg,
+  toInt32,
+  toTyped,
+  type CreateOptions,
+  type ShapeArg,
+} from './args.js';
+import { allocate, checkDType, dtypeOfArray, type DType } from './dtype.js';
+import { numelOf, type Shape } from './shape.js';
+import { Tensor, fromArray } from './tensor.js';
 
-/** Options accepted by every creation function. */
-export interface CreateOptions {
-  /** Element type; `float32` unless the input says otherwise. */
-  dtype?: DType;
-  /** Make the new tensor a leaf that records gradients. */
-  requiresGrad?: boolean;
+export type { CreateOptions, ShapeArg } from './args.js';
+
+/** Nested JS arrays of numbers, booleans or bigints (typed arrays may stand for inner lists). */
+export type NestedArray = number | boolean | bigint | readonly NestedArray[] | ArrayLike<number>;
+
+/** What `tensor()` accepts: a number, a boolean, nested arrays, a typed array, or a tensor. */
+export type TensorData = NestedArray | ArrayLike<number> | BigInt64Array | BigUint64Array | Tensor;
+
+function isSequence(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
-/** Nested JS arrays of numbers or booleans, of any depth. */
-export type NestedArray = number | boolean | readonly NestedArray[];
-
-/** What `tensor()` accepts: a number, a boolean, nested arrays, or a typed array (1-D). */
-export type TensorData = NestedArray | ArrayLike<number>;
-
-function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
-  if (opts?.requiresGrad) t.requiresGrad_(true);
-  return t;
-}
-
-/** Normalizes a shape argument given as a list or a single size. */
-export function shapeArg(op: string, shape: number | readonly number[]): number[] {
-  return checkShape(op, typeof shape === 'number' ? [shape] : shape);
-}
-
-// Walks nested arrays once to find the shape, refusing ragged input with the path of the
-// offending element.
-function inferShape(data: NestedArray): number[] {
+// The shape is read off the first element at each depth; `fill` then checks every element.
+function inferShape(data: unknown): number[] {
   const shape: number[] = [];
-  let cur: NestedArray = data;
-  while (Array.isArray(cur)) {
+  let cur = data;
+  while (isSequence(cur)) {
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0];
@@ -40,143 +38,178 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function fill(data: NestedArray, shape: number[], dim: number, out: number[], path: number[]): void {
-  if (dim === shape.length) {
-    if (Array.isArray(data)) {
-      throw new ShapeError(
-        'tensor',
-        `expected a sequence of shape ${fmtShape(shape)}, got a nested list at index [${path.join(', ')}]`,
-      );
-    }
-    if (typeof data !== 'number' && typeof data !== 'boolean') {
-      throw new DTypeError('tensor', `expected numbers or booleans, got ${typeof data} at index [${path.join(', ')}]`);
-    }
-    out.push(typeof data === 'boolean' ? (data ? 1 : 0) : data);
-    return;
-  }
-  if (!Array.isArray(data) || data.length !== shape[dim]) {
-    const got = Array.isArray(data) ? `length ${data.length}` : 'a scalar';
+interface Leaves {
+  values: (number | bigint)[];
+  bools: number;
+  bigints: number;
+}
+
+function at(path: readonly number[]): string {
+  return `[${path.join(', ')}]`;
+}
+
+function leaf(v: unknown, shape: readonly number[], out: Leaves, path: readonly number[]): void {
+  if (typeof v === 'number') out.values.push(v);
+  else if (typeof v === 'boolean') {
+    out.bools++;
+    out.values.push(v ? 1 : 0);
+  } else if (typeof v === 'bigint') {
+    out.bigints++;
+    out.values.push(v);
+  } else if (isSequence(v)) {
     throw new ShapeError(
       'tensor',
-      `expected a sequence of length ${shape[dim]} at dim ${dim} (index [${path.join(', ')}]), got ${got}`,
+      `expected a sequence of shape ${fmtShape(shape)}, got a nested sequence at index ${at(path)}`,
+    );
+  } else throw new DTypeError('tensor', `expected numbers or booleans, got ${describe(v)} at index ${at(path)}`);
+}
+
+// Collects the leaves in row-major order, checking every sub-list against `shape`. `path` is
+// the index of the current sub-list (mutated in place; copied only into error messages).
+function fill(data: unknown, shape: readonly number[], dim: number, out: Leaves, path: number[]): void {
+  if (!isSequence(data) || data.length !== shape[dim]) {
+    const got = isSequence(data) ? `length ${data.length}` : `a scalar (${describe(data)})`;
+    throw new ShapeError(
+      'tensor',
+      `expected a sequence of length ${shape[dim]} at dim ${dim} (index ${at(path)}), got ${got}`,
     );
   }
-  for (let i = 0; i < data.length; i++) fill(data[i], shape, dim + 1, out, [...path, i]);
-}
-
-function firstLeaf(data: NestedArray): number | boolean | undefined {
-  let cur: NestedArray = data;
-  while (Array.isArray(cur)) {
-    if (cur.length === 0) return undefined;
-    cur = cur[0];
+  const last = dim === shape.length - 1;
+  path.push(0);
+  for (let i = 0; i < data.length; i++) {
+    path[dim] = i;
+    if (last) leaf(data[i], shape, out, path);
+    else fill(data[i], shape, dim + 1, out, path);
   }
-  return cur as number | boolean;
-}
-
-function toTyped(op: string, values: ArrayLike<number>, dtype: DType): TypedArray {
-  const out = allocate(dtype, values.length);
-  if (dtype === 'int32') {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v))
-        throw new ValueError(op, `expected finite values for dtype int32, got ${v} at flat index ${i}`);
-      out[i] = v;
-    }
-  } else if (dtype === 'bool') {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  } else out.set(values);
-  return out;
+  path.pop();
 }
 
 /**
- * Creates a tensor from a number, a boolean, nested arrays, or a typed array. Numbers give
- * `float32` (JS does not tell 1 from 1.0), booleans give `bool`, and typed arrays keep their
- * element type, unless `dtype` says otherwise. The data is copied.
+ * Creates a tensor from a number, a boolean, nested arrays, a typed array, or another tensor
+ * (copied and detached). Numbers give `float32` (JS does not tell 1 from 1.0), all-boolean
+ * data gives `bool`, bigints give `int32`, and typed arrays keep their element type (integer
+ * arrays become `int32`), unless `dtype` says otherwise. The data is always copied.
  * @example
  * nb.tensor([[1, 2], [3, 4]]);                 // float32 [2, 2]
  * nb.tensor([1, 2, 3], { dtype: 'int32' });
  * nb.tensor(new Float64Array([0.5, 1.5]));      // float64 [2]
  */
 export function tensor(data: TensorData, opts?: CreateOptions): Tensor {
-  if (opts?.dtype !== undefined) checkDType('tensor', opts.dtype);
-  if (ArrayBuffer.isView(data) || (typeof data === 'object' && data !== null && !Array.isArray(data))) {
-    const arr = data as ArrayLike<number>;
-    const dtype = opts?.dtype ?? dtypeOfArray(arr) ?? 'float32';
+  const want = opts?.dtype === undefined ? undefined : checkDType('tensor', opts.dtype);
+  if (data instanceof Tensor) {
+    const dtype = want ?? data.dtype;
+    checkGradDType('tensor', dtype, opts);
+    const src = data.data();
+    const copy = dtype === data.dtype ? src : toTyped('tensor', src, dtype);
+    return finish(fromArray(copy, [...data.shape], dtype), opts);
+  }
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    const arr = data as unknown as ArrayLike<number | bigint>;
+    const dtype = want ?? dtypeOfArray(data) ?? 'float32';
+    checkGradDType('tensor', dtype, opts);
     return finish(fromArray(toTyped('tensor', arr, dtype), [arr.length], dtype), opts);
   }
-  const nested = data as NestedArray;
-  const shape = inferShape(nested);
-  const flat: number[] = [];
-  fill(nested, shape, 0, flat, []);
-  const dtype = opts?.dtype ?? (typeof firstLeaf(nested) === 'boolean' ? 'bool' : 'float32');
-  return finish(fromArray(toTyped('tensor', flat, dtype), shape, dtype), opts);
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    throw new DTypeError(
+      'tensor',
+      `expected a number, a boolean, nested arrays or a typed array, got ${describe(data)}`,
+    );
+  }
+  const shape = inferShape(data);
+  const leaves: Leaves = { values: [], bools: 0, bigints: 0 };
+  if (shape.length === 0) leaf(data, shape, leaves, []);
+  else fill(data, shape, 0, leaves, []);
+  const n = leaves.values.length;
+  const inferred: DType =
+    n > 0 && leaves.bools === n ? 'bool' : n > 0 && leaves.bools + leaves.bigints === n ? 'int32' : 'float32';
+  const dtype = want ?? inferred;
+  checkGradDType('tensor', dtype, opts);
+  return finish(fromArray(toTyped('tensor', leaves.values, dtype), shape, dtype), opts);
 }
 
-/**
- * A tensor of `shape` filled with `value`.
- * @example nb.full([2, 3], 7);
- */
-export function full(shape: number | readonly number[], value: number | boolean, opts?: CreateOptions): Tensor {
-  const s = shapeArg('full', shape);
-  const dtype = opts?.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  const n = s.reduce((a, b) => a * b, 1);
-  if (dtype === 'int32' && !Number.isFinite(value as number)) {
-    throw new ValueError('full', `expected a finite fill value for dtype int32, got ${value}`);
+function fullImpl(op: string, shape: ShapeArg, value: number | boolean, opts: CreateOptions | undefined): Tensor {
+  const s = shapeArg(op, shape);
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new DTypeError(op, `expected a number or boolean fill value, got ${describe(value)}`);
   }
-  const data = allocate(checkDType('full', dtype), n);
-  const v = typeof value === 'boolean' ? (value ? 1 : 0) : dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
-  if (v !== 0) data.fill(v);
+  const dtype = creationDType(op, opts, typeof value === 'boolean' ? 'bool' : 'float32');
+  const data = allocate(dtype, numelOf(s));
+  const num = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  const v = dtype === 'int32' ? toInt32(op, num, ' as fill value') : dtype === 'bool' ? (num !== 0 ? 1 : 0) : num;
+  if (v !== 0 || Object.is(v, -0)) data.fill(v);
   return finish(fromArray(data, s, dtype), opts);
 }
 
+/**
+ * A tensor of `shape` filled with `value` (`float32` for numbers, `bool` for booleans).
+ * @example nb.full([2, 3], 7);
+ */
+export function full(shape: ShapeArg, value: number | boolean, opts?: CreateOptions): Tensor {
+  return fullImpl('full', shape, value, opts);
+}
+
 /** A tensor of zeros. @example nb.zeros([2, 3]) */
-export function zeros(shape: number | readonly number[], opts?: CreateOptions): Tensor {
-  return full(shape, 0, { dtype: 'float32', ...opts });
+export function zeros(shape: ShapeArg, opts?: CreateOptions): Tensor {
+  return fullImpl('zeros', shape, 0, opts);
 }
 
 /** A tensor of ones. @example nb.ones([3], { dtype: 'float64' }) */
-export function ones(shape: number | readonly number[], opts?: CreateOptions): Tensor {
-  return full(shape, 1, { dtype: 'float32', ...opts });
+export function ones(shape: ShapeArg, opts?: CreateOptions): Tensor {
+  return fullImpl('ones', shape, 1, opts);
 }
 
 /**
  * A tensor whose values are unspecified. nabla's memory is always zeroed, so this equals
  * `zeros`, but code should not rely on that.
+ * @example const buf = nb.empty([4, 4]);
  */
-export function empty(shape: number | readonly number[], opts?: CreateOptions): Tensor {
-  return zeros(shape, opts);
+export function empty(shape: ShapeArg, opts?: CreateOptions): Tensor {
+  return fullImpl('empty', shape, 0, opts);
 }
 
-/** Zeros with `like`'s shape and (unless given) dtype. */
+/** Zeros with `like`'s shape and (unless given) dtype. @example nb.zerosLike(x) */
 export function zerosLike(like: Tensor, opts?: CreateOptions): Tensor {
-  return full(like.shape, 0, { dtype: like.dtype, ...opts });
+  return fullImpl('zerosLike', like.shape, 0, { dtype: like.dtype, ...opts });
 }
 
-/** Ones with `like`'s shape and (unless given) dtype. */
+/** Ones with `like`'s shape and (unless given) dtype. @example nb.onesLike(x) */
 export function onesLike(like: Tensor, opts?: CreateOptions): Tensor {
-  return full(like.shape, 1, { dtype: like.dtype, ...opts });
+  return fullImpl('onesLike', like.shape, 1, { dtype: like.dtype, ...opts });
 }
 
-/** `value` everywhere, with `like`'s shape and (unless given) dtype. */
+/** `value` everywhere, with `like`'s shape and (unless given) dtype. @example nb.fullLike(x, 0.5) */
 export function fullLike(like: Tensor, value: number | boolean, opts?: CreateOptions): Tensor {
-  return full(like.shape, value, { dtype: like.dtype, ...opts });
+  return fullImpl('fullLike', like.shape, value, { dtype: like.dtype, ...opts });
 }
 
-/** Uninitialized (in practice zeroed) tensor with `like`'s shape and dtype. */
+/** Uninitialized (in practice zeroed) tensor with `like`'s shape and dtype. @example nb.emptyLike(x) */
 export function emptyLike(like: Tensor, opts?: CreateOptions): Tensor {
-  return zerosLike(like, opts);
+  return fullImpl('emptyLike', like.shape, 0, { dtype: like.dtype, ...opts });
 }
 
 /** A 0-d tensor holding a JS scalar, in `dtype` (used to lift scalars into ops). */
 export function scalarTensor(value: number | boolean, dtype: DType): Tensor {
-  return full([], value, { dtype });
+  return fullImpl('scalarTensor', [], value, { dtype });
 }
 
-/** Throws unless `requiresGrad` may be set for `dtype` (used by random and range creators). */
-export function checkGradDType(op: string, dtype: DType, opts?: CreateOptions): void {
-  if (opts?.requiresGrad && !isFloat(dtype)) {
-    throw new DTypeError(op, `only tensors of floating point dtype can require gradients, got ${dtype}`);
+/**
+ * The `n x m` identity matrix: ones on the main diagonal, zeros elsewhere (`m` defaults to `n`).
+ * @example nb.eye(3); nb.eye(2, 4, { dtype: 'int32' });
+ */
+export function eye(n: number, m?: number | CreateOptions, opts?: CreateOptions): Tensor {
+  if (typeof m === 'object') return eye(n, undefined, m);
+  const cols = m ?? n;
+  for (const [name, v] of [
+    ['n', n],
+    ['m', cols],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new ValueError('eye', `expected ${name} to be a non-negative integer, got ${v}`);
   }
+  const dtype = creationDType('eye', opts, 'float32');
+  const data = allocate(dtype, n * cols);
+  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
+  return finish(fromArray(data, [n, cols], dtype), opts);
 }
 
 export type { Shape };

@@ -1,138 +1,110 @@
-import { ValueError } from '../errors.js';
-import { allocate, checkDType, isFloat } from './dtype.js';
-import { checkGradDType, shapeArg, type CreateOptions } from './create.js';
+import { DTypeError, ValueError } from '../errors.js';
+import { creationDType, finish, shapeArg, type ShapeArg } from './args.js';
+import { allocate, type DType } from './dtype.js';
+import {
+  INT_LIMITS,
+  checkIntRange,
+  floatOnly,
+  generatorOf,
+  sampleInto,
+  uniformSample,
+  type Generator,
+  type RandomOptions,
+} from './generator.js';
+import { numelOf } from './shape.js';
 import { fromArray, type Tensor } from './tensor.js';
 
-/**
- * A seedable pseudo-random generator (xoshiro128**, seeded through splitmix32). Every random
- * function takes one as `generator`; without it they use the global one that `manualSeed` seeds.
- * @example const g = new nb.Generator(42); nb.rand([3], { generator: g });
- */
-export class Generator {
-  #s = new Uint32Array(4);
-  #spare: number | null = null;
-
-  constructor(seed = 0) {
-    this.manualSeed(seed);
-  }
-
-  /** Resets the state from a seed (an integer; only its low 53 bits matter). */
-  manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new ValueError('manualSeed', `expected a finite integer seed, got ${seed}`);
-    let x = (Math.trunc(seed) >>> 0) ^ Math.trunc(seed / 4294967296);
-    for (let i = 0; i < 4; i++) {
-      // splitmix32 spreads one seed over the four words of state.
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.#s[i] = (z ^ (z >>> 16)) >>> 0;
-    }
-    this.#spare = null;
-    return this;
-  }
-
-  /** Next 32 random bits as an unsigned integer. */
-  nextUint32(): number {
-    const s = this.#s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
-  }
-
-  /** A uniform float64 in [0, 1) with 53 random bits. */
-  random(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
-  }
-
-  /** A standard normal sample (Box-Muller; the second value of each pair is kept for the next call). */
-  normal(): number {
-    if (this.#spare !== null) {
-      const v = this.#spare;
-      this.#spare = null;
-      return v;
-    }
-    let u = 0;
-    while (u === 0) u = this.random();
-    const v = this.random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.#spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-
-  /** A uniform integer in [low, high). */
-  integer(low: number, high: number): number {
-    return low + Math.floor(this.random() * (high - low));
-  }
-
-  /** The state, to save and restore with `setState` (checkpoints). */
-  getState(): number[] {
-    return [...this.#s, this.#spare ?? NaN];
-  }
-
-  /** Restores a state from `getState`. */
-  setState(state: readonly number[]): this {
-    if (state.length !== 5) throw new ValueError('setState', `expected a state of 5 numbers, got ${state.length}`);
-    for (let i = 0; i < 4; i++) this.#s[i] = state[i] >>> 0;
-    this.#spare = Number.isNaN(state[4]) ? null : state[4];
-    return this;
-  }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
-
-/** The generator random functions use when none is given. */
-export const defaultGenerator = new Generator(0);
-
-/**
- * Seeds the global generator, making every random function reproducible.
- * @example nb.manualSeed(0); const a = nb.randn([2]); nb.manualSeed(0); // nb.randn([2]) equals a
- */
-export function manualSeed(seed: number): Generator {
-  return defaultGenerator.manualSeed(seed);
-}
-
-/** Options of random creation functions. */
-export interface RandomOptions extends CreateOptions {
-  generator?: Generator;
-}
+export { Generator, defaultGenerator, manualSeed, type GeneratorOptions, type RandomOptions } from './generator.js';
 
 function floatTensor(
   op: string,
-  shape: number | readonly number[],
+  shape: ShapeArg,
   opts: RandomOptions | undefined,
-  sample: (g: Generator) => number,
+  sample: (g: Generator, dtype: DType) => number,
 ): Tensor {
   const s = shapeArg(op, shape);
-  const dtype = checkDType(op, opts?.dtype ?? 'float32');
-  if (!isFloat(dtype)) throw new ValueError(op, `expected a floating point dtype, got ${dtype}`);
-  checkGradDType(op, dtype, opts);
-  const g = opts?.generator ?? defaultGenerator;
-  const data = allocate(
-    dtype,
-    s.reduce((a, b) => a * b, 1),
-  );
-  for (let i = 0; i < data.length; i++) data[i] = sample(g);
-  const t = fromArray(data, s, dtype);
-  return opts?.requiresGrad ? t.requiresGrad_(true) : t;
+  const dtype = creationDType(op, opts, 'float32');
+  floatOnly(op, dtype);
+  const g = generatorOf(op, opts);
+  const data = sampleInto(allocate(dtype, numelOf(s)), g, (gen) => sample(gen, dtype));
+  return finish(fromArray(data, s, dtype), opts);
 }
 
 /** Uniform samples in [0, 1). @example nb.rand([2, 3]) */
-export function rand(shape: number | readonly number[], opts?: RandomOptions): Tensor {
-  return floatTensor('rand', shape, opts, (g) => g.random());
+export function rand(shape: ShapeArg, opts?: RandomOptions): Tensor {
+  return floatTensor('rand', shape, opts, uniformSample);
 }
 
-/** Standard normal samples. @example nb.randn([2, 3], { requiresGrad: true }) */
-export function randn(shape: number | readonly number[], opts?: RandomOptions): Tensor {
+/** Standard normal samples (mean 0, variance 1). @example nb.randn([2, 3], { requiresGrad: true }) */
+export function randn(shape: ShapeArg, opts?: RandomOptions): Tensor {
   return floatTensor('randn', shape, opts, (g) => g.normal());
+}
+
+/** Uniform samples in [0, 1) with `like`'s shape and (unless given) dtype. @example nb.randLike(x) */
+export function randLike(like: Tensor, opts?: RandomOptions): Tensor {
+  return floatTensor('randLike', like.shape, { dtype: like.dtype, ...opts }, uniformSample);
+}
+
+/** Standard normal samples with `like`'s shape and (unless given) dtype. @example nb.randnLike(x) */
+export function randnLike(like: Tensor, opts?: RandomOptions): Tensor {
+  return floatTensor('randnLike', like.shape, { dtype: like.dtype, ...opts }, (g) => g.normal());
+}
+
+function randintImpl(op: string, low: number, high: number, shape: ShapeArg, opts: RandomOptions | undefined): Tensor {
+  const s = shapeArg(op, shape);
+  const dtype = creationDType(op, opts, 'int32');
+  checkIntRange(op, low, high, dtype);
+  const g = generatorOf(op, opts);
+  const data = sampleInto(allocate(dtype, numelOf(s)), g, (gen) => gen.integer(low, high));
+  return finish(fromArray(data, s, dtype), opts);
+}
+
+/**
+ * Uniform random integers in [low, high) (`low` defaults to 0), `int32` unless `dtype` says otherwise.
+ * @example
+ * nb.randint(10, [3]);       // values in 0..9
+ * nb.randint(-5, 5, [2, 2]);
+ */
+export function randint(high: number, shape: ShapeArg, opts?: RandomOptions): Tensor;
+export function randint(low: number, high: number, shape: ShapeArg, opts?: RandomOptions): Tensor;
+export function randint(a: number, b: number | ShapeArg, c?: ShapeArg | RandomOptions, d?: RandomOptions): Tensor {
+  if (typeof c === 'number' || Array.isArray(c)) return randintImpl('randint', a, b as number, c as ShapeArg, d);
+  return randintImpl('randint', 0, a, b, c as RandomOptions | undefined);
+}
+
+/**
+ * Random integers in [low, high) with `like`'s shape and (unless given) dtype.
+ * @example nb.randintLike(x, 10); nb.randintLike(x, -3, 3);
+ */
+export function randintLike(like: Tensor, high: number, opts?: RandomOptions): Tensor;
+export function randintLike(like: Tensor, low: number, high: number, opts?: RandomOptions): Tensor;
+export function randintLike(like: Tensor, a: number, b?: number | RandomOptions, c?: RandomOptions): Tensor {
+  const [low, high, opts] = typeof b === 'number' ? [a, b, c] : [0, a, b];
+  return randintImpl('randintLike', low, high, like.shape, { dtype: like.dtype, ...opts });
+}
+
+/**
+ * A random permutation of `0 .. n-1` (Fisher-Yates shuffle), `int32` unless `dtype` says otherwise.
+ * @example nb.randperm(5); // e.g. [3, 0, 4, 1, 2]
+ */
+export function randperm(n: number, opts?: RandomOptions): Tensor {
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError('randperm', `expected n to be a non-negative integer, got ${n}`);
+  const dtype = creationDType('randperm', opts, 'int32');
+  if (dtype === 'bool')
+    throw new DTypeError('randperm', 'expected a numeric dtype, got bool ("randperm" is not implemented for bool)');
+  const [, max] = INT_LIMITS[dtype];
+  if (n - 1 > max) throw new ValueError('randperm', `expected n - 1 <= ${max} for ${dtype}, got n=${n}`);
+  const g = generatorOf('randperm', opts);
+  const perm = new Float64Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  const data = allocate(dtype, n);
+  data.set(perm);
+  return finish(fromArray(data, [n], dtype), opts);
 }

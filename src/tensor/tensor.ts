@@ -263,6 +263,11 @@ export class Tensor {
     return { data: this.storage.data, shape: this.shape, strides: this.strides, offset: this.offset };
   }
 
+  /** Node's `console.log` and `util.inspect` print the tensor as `toString()` does. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** Prints like PyTorch: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
   toString(): string {
     return ops.formatTensor(this);
@@ -639,12 +644,246 @@ export class Tensor {
   }
 
   // ---- [activations and elementwise] methods (keep this marker; add methods right below it)
+  clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
+  clip(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
+  /** In place: limits every element to `[min, max]`. */
+  clamp_(min?: TensorOrScalar | null, max?: TensorOrScalar | null): this {
+    const d = (v?: TensorOrScalar | null) => (v instanceof Tensor ? v.detach() : v);
+    return this.assign_(ops.clamp(this.detach(), d(min), d(max)), 'clamp_');
+  }
+  /** In place: same as `clamp_`. */
+  clip_(min?: TensorOrScalar | null, max?: TensorOrScalar | null): this {
+    return this.clamp_(min, max);
+  }
+  nanToNum(opts?: Parameters<typeof ops.nanToNum>[1]): Tensor {
+    return ops.nanToNum(this, opts);
+  }
+  relu6(): Tensor {
+    return ops.relu6(this);
+  }
+  leakyRelu(negativeSlope?: Parameters<typeof ops.leakyRelu>[1]): Tensor {
+    return ops.leakyRelu(this, negativeSlope);
+  }
+  elu(alpha?: Parameters<typeof ops.elu>[1]): Tensor {
+    return ops.elu(this, alpha);
+  }
+  selu(): Tensor {
+    return ops.selu(this);
+  }
+  celu(alpha?: Parameters<typeof ops.celu>[1]): Tensor {
+    return ops.celu(this, alpha);
+  }
+  gelu(opts?: Parameters<typeof ops.gelu>[1]): Tensor {
+    return ops.gelu(this, opts);
+  }
+  silu(): Tensor {
+    return ops.silu(this);
+  }
+  mish(): Tensor {
+    return ops.mish(this);
+  }
+  softplus(beta?: Parameters<typeof ops.softplus>[1], threshold?: number): Tensor {
+    return ops.softplus(this, beta, threshold);
+  }
+  softsign(): Tensor {
+    return ops.softsign(this);
+  }
+  hardtanh(minVal?: Parameters<typeof ops.hardtanh>[1], maxVal?: number): Tensor {
+    return ops.hardtanh(this, minVal, maxVal);
+  }
+  hardsigmoid(): Tensor {
+    return ops.hardsigmoid(this);
+  }
+  hardswish(): Tensor {
+    return ops.hardswish(this);
+  }
+  logsigmoid(): Tensor {
+    return ops.logsigmoid(this);
+  }
 
   // ---- [reductions] methods (keep this marker; add methods right below it)
+  prod(dim?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return ops.prod(this, dim, opts);
+  }
+  nansum(dim?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return ops.nansum(this, dim, opts);
+  }
+  nanmean(dim?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return ops.nanmean(this, dim, opts);
+  }
+  var(dim?: number | readonly number[], opts?: ops.VarOptions): Tensor {
+    return ops.var(this, dim, opts);
+  }
+  std(dim?: number | readonly number[], opts?: ops.VarOptions): Tensor {
+    return ops.std(this, dim, opts);
+  }
+  max(): Tensor;
+  max(dim: number, opts?: ops.KeepdimOptions): ops.ValuesAndIndices;
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor, opts?: ops.KeepdimOptions): Tensor | ops.ValuesAndIndices {
+    return ops.max(this, dim, opts);
+  }
+  min(): Tensor;
+  min(dim: number, opts?: ops.KeepdimOptions): ops.ValuesAndIndices;
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor, opts?: ops.KeepdimOptions): Tensor | ops.ValuesAndIndices {
+    return ops.min(this, dim, opts);
+  }
+  argmax(dim?: number, opts?: ops.KeepdimOptions): Tensor {
+    return ops.argmax(this, dim, opts);
+  }
+  argmin(dim?: number, opts?: ops.KeepdimOptions): Tensor {
+    return ops.argmin(this, dim, opts);
+  }
+  median(): Tensor;
+  median(dim: number, opts?: ops.KeepdimOptions): ops.ValuesAndIndices;
+  median(dim?: number, opts?: ops.KeepdimOptions): Tensor | ops.ValuesAndIndices {
+    return dim === undefined ? ops.median(this) : ops.median(this, dim, opts);
+  }
+  logsumexp(dim?: number | readonly number[], opts?: ops.KeepdimOptions): Tensor {
+    return ops.logsumexp(this, dim, opts);
+  }
+  norm(p?: ops.NormOrder, dim?: number | readonly number[], opts?: ops.KeepdimOptions): Tensor {
+    return ops.norm(this, p, dim, opts);
+  }
+  cumsum(dim: number, opts?: ops.ScanOptions): Tensor {
+    return ops.cumsum(this, dim, opts);
+  }
+  cumprod(dim: number, opts?: ops.ScanOptions): Tensor {
+    return ops.cumprod(this, dim, opts);
+  }
+  all(dim?: number | readonly number[], opts?: ops.KeepdimOptions): Tensor {
+    return ops.all(this, dim, opts);
+  }
+  any(dim?: number | readonly number[], opts?: ops.KeepdimOptions): Tensor {
+    return ops.any(this, dim, opts);
+  }
+  countNonzero(dim?: number | readonly number[]): Tensor {
+    return ops.countNonzero(this, dim);
+  }
+  softmax(dim: number, opts?: ops.SoftmaxOptions): Tensor {
+    return ops.softmax(this, dim, opts);
+  }
+  logSoftmax(dim: number, opts?: ops.SoftmaxOptions): Tensor {
+    return ops.logSoftmax(this, dim, opts);
+  }
+  sort(opts?: ops.SortOptions): ops.ValuesAndIndices {
+    return ops.sort(this, opts);
+  }
+  argsort(opts?: ops.SortOptions): Tensor {
+    return ops.argsort(this, opts);
+  }
+  topk(k: number, opts?: ops.TopkOptions): ops.ValuesAndIndices {
+    return ops.topk(this, k, opts);
+  }
 
   // ---- [shape and indexing] methods (keep this marker; add methods right below it)
+  flip(dims: number | readonly number[]): Tensor {
+    return ops.flip(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return ops.roll(this, shifts, dims);
+  }
+  repeat(sizes: readonly number[]): Tensor {
+    return ops.repeat(this, sizes);
+  }
+  tile(dims: readonly number[]): Tensor {
+    return ops.tile(this, dims);
+  }
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return ops.split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return ops.chunk(this, chunks, dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    return ops.unbind(this, dim);
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ops.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return ops.swapaxes(this, axis0, axis1);
+  }
+  swapdims(dim0: number, dim1: number): Tensor {
+    return ops.swapdims(this, dim0, dim1);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return ops.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return ops.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return ops.scatterAdd(this, dim, index, src);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return ops.indexSelect(this, dim, index);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor {
+    return ops.indexAdd(this, dim, index, source, opts);
+  }
+  take(index: Tensor): Tensor {
+    return ops.take(this, index);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return ops.maskedSelect(this, mask);
+  }
+  nonzero(): Tensor {
+    return ops.nonzero(this);
+  }
+  argwhere(): Tensor {
+    return ops.argwhere(this);
+  }
+  triu(diagonal = 0): Tensor {
+    return ops.triu(this, diagonal);
+  }
+  tril(diagonal = 0): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  diag(diagonal = 0): Tensor {
+    return ops.diag(this, diagonal);
+  }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return ops.diagonal(this, offset, dim1, dim2);
+  }
+  trace(): Tensor {
+    return ops.trace(this);
+  }
 
   // ---- [creation and random] methods (keep this marker; add methods right below it)
+  /** In place: uniform samples in [from, to). @example nb.noGrad(() => w.uniform_(-0.1, 0.1)) */
+  uniform_(from = 0, to = 1, opts?: ops.GeneratorOptions): this {
+    return ops.uniform_(this, from, to, opts);
+  }
+  /** In place: normal samples `mean + std * N(0, 1)`. @example nb.noGrad(() => w.normal_(0, 0.02)) */
+  normal_(mean = 0, std = 1, opts?: ops.GeneratorOptions): this {
+    return ops.normal_(this, mean, std, opts);
+  }
+  /** In place: 1 with probability `p` (number or broadcastable tensor), else 0. @example m.bernoulli_(0.5) */
+  bernoulli_(p: number | Tensor = 0.5, opts?: ops.GeneratorOptions): this {
+    return ops.bernoulli_(this, p, opts);
+  }
+  /** In place: exponential samples with rate `lambd`. @example x.exponential_(2) */
+  exponential_(lambd = 1, opts?: ops.GeneratorOptions): this {
+    return ops.exponential_(this, lambd, opts);
+  }
+  /** In place: uniform integers in [from, to) (`random_(to)`: [0, to)). @example x.random_(10) */
+  random_(from?: number | ops.GeneratorOptions, to?: number | ops.GeneratorOptions, opts?: ops.GeneratorOptions): this {
+    return ops.random_(this, from, to, opts);
+  }
+  /** 0/1 samples with this tensor's elements as probabilities (or with probability `p`). */
+  bernoulli(p?: number | ops.GeneratorOptions, opts?: ops.GeneratorOptions): Tensor {
+    return ops.bernoulli(this, p, opts);
+  }
+  /** Category indices drawn from the weights in each row. @example probs.multinomial(2) */
+  multinomial(numSamples: number, opts?: ops.GeneratorOptions & { replacement?: boolean }): Tensor {
+    return ops.multinomial(this, numSamples, opts);
+  }
 
   // in-place (version-counted; see assign_)
   /** In place: `this += alpha * other`. */

@@ -1,6 +1,6 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { BinaryKernel, BinaryOp, UnaryKernel, UnaryOp, View } from '../types.js';
-import { erf, erfc, remainder, roundHalfEven, sigmoid } from './math.js';
+import { erf, erfc, floorDivide, remainder, roundHalfEven, sigmoid, sign } from './math.js';
 import { isContiguousView, offsets } from './strided.js';
 
 function unary(f: (x: number) => number): UnaryKernel {
@@ -46,7 +46,7 @@ function binary(f: (a: number, b: number) => number): BinaryKernel {
 export const unaryKernels: { [K in UnaryOp]: UnaryKernel } = {
   neg: unary((x) => -x),
   abs: unary(Math.abs),
-  sign: unary((x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN)),
+  sign: unary(sign),
   exp: unary(Math.exp),
   exp2: unary((x) => 2 ** x),
   log: unary(Math.log),
@@ -98,7 +98,7 @@ export const binaryKernels: { [K in BinaryOp]: BinaryKernel } = {
   atan2: binary(Math.atan2),
   fmod: binary((a, b) => a % b),
   remainder: binary(remainder),
-  floorDivide: binary((a, b) => Math.floor(a / b)),
+  floorDivide: binary(floorDivide),
   eq: binary((a, b) => (a === b ? 1 : 0)),
   ne: binary((a, b) => (a !== b ? 1 : 0)),
   lt: binary((a, b) => (a < b ? 1 : 0)),

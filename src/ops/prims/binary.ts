@@ -18,19 +18,20 @@ const rules: { [K in BinaryOp]: BinaryRule | null } = {
     n[0] ? dy.mul(b.mul(a.pow(b.sub(1))).maskedFill(b.eq(0), 0)) : null,
     n[1] ? dy.mul(y.mul(a.log()).maskedFill(a.eq(0).logicalAnd(b.ge(0)), 0)) : null,
   ],
-  // Ties split the gradient evenly, as in PyTorch.
-  maximum: (dy, a, b) => {
-    const w = a.gt(b).to(dy.dtype).add(a.eq(b).to(dy.dtype).mul(0.5));
-    return [dy.mul(w), dy.mul(w.neg().add(1))];
+  // PyTorch's rule: ties split the gradient evenly; only the strictly smaller operand gets
+  // none, so a NaN on either side passes the whole gradient to both.
+  maximum: (dy, a, b, _y, n) => {
+    const g = dy.mul(0.5).where(a.eq(b), dy);
+    return [n[0] ? g.maskedFill(a.lt(b), 0) : null, n[1] ? g.maskedFill(a.gt(b), 0) : null];
   },
-  minimum: (dy, a, b) => {
-    const w = a.lt(b).to(dy.dtype).add(a.eq(b).to(dy.dtype).mul(0.5));
-    return [dy.mul(w), dy.mul(w.neg().add(1))];
+  minimum: (dy, a, b, _y, n) => {
+    const g = dy.mul(0.5).where(a.eq(b), dy);
+    return [n[0] ? g.maskedFill(a.gt(b), 0) : null, n[1] ? g.maskedFill(a.lt(b), 0) : null];
   },
   // d atan2(a, b) = (b da - a db) / (a^2 + b^2)
-  atan2: (dy, a, b) => {
+  atan2: (dy, a, b, _y, n) => {
     const r = a.mul(a).add(b.mul(b));
-    return [dy.mul(b).div(r), dy.mul(a).neg().div(r)];
+    return [n[0] ? dy.mul(b).div(r) : null, n[1] ? dy.mul(a).neg().div(r) : null];
   },
   fmod: (dy, a, b, _y, n) => [dy, n[1] ? dy.mul(a.div(b).trunc()).neg() : null], // a - trunc(a/b) b
   remainder: (dy, a, b, _y, n) => [dy, n[1] ? dy.mul(a.div(b).floor()).neg() : null], // a - floor(a/b) b

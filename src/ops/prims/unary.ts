@@ -66,7 +66,10 @@ export function unaryResultType(op: UnaryOp, d: DType): DType {
 /** Applies the elementwise function `op` (a primitive; see the rule table above). */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   if (op === 'neg' && x.dtype === 'bool') {
-    throw new DTypeError('neg', 'negation on a bool tensor is not supported; use logicalNot() instead');
+    throw new DTypeError(
+      'neg',
+      'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use logicalNot() instead',
+    );
   }
   const dtype = unaryResultType(op, x.dtype);
   const src = dtype !== 'bool' && dtype !== x.dtype ? x.to(dtype) : x;

@@ -2,6 +2,7 @@ import { type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 import { zeros } from '../../tensor/create.js';
+import { diagonalScatter } from './diagonalScatter.js';
 import { sliceScatter } from './sliceScatter.js';
 
 // View primitives: each returns a tensor on the same storage with new shape/strides/offset.
@@ -70,4 +71,38 @@ export function sliceView(x: Tensor, spec: readonly SliceSpec[]): Tensor {
   );
   const from = x.shape;
   return record('slice', y, [x], (dy) => [sliceScatter(zeros(from, { dtype: dy.dtype }), dy, spec)]);
+}
+
+/** Where the diagonal `offset` of dims `d1`, `d2` lies in a strided layout. */
+export function diagonalLayout(
+  shape: Shape,
+  strides: readonly number[],
+  start: number,
+  offset: number,
+  d1: number,
+  d2: number,
+): { shape: number[]; strides: number[]; offset: number } {
+  const len = Math.max(
+    0,
+    offset >= 0 ? Math.min(shape[d1], shape[d2] - offset) : Math.min(shape[d1] + offset, shape[d2]),
+  );
+  if (len > 0) start += offset >= 0 ? offset * strides[d2] : -offset * strides[d1];
+  const keep = shape.flatMap((_, i) => (i === d1 || i === d2 ? [] : [i]));
+  return {
+    shape: [...keep.map((i) => shape[i]), len],
+    strides: [...keep.map((i) => strides[i]), strides[d1] + strides[d2]],
+    offset: start,
+  };
+}
+
+/**
+ * The diagonal `offset` of dims `d1 != d2` (normalized by the caller), as a last dim: a view
+ * whose step is the sum of the two strides. d = dy written onto the diagonal of zeros.
+ */
+export function diagonalView(x: Tensor, offset: number, d1: number, d2: number): Tensor {
+  const l = diagonalLayout(x.shape, x.strides, x.offset, offset, d1, d2);
+  const from = x.shape;
+  return record('diagonal', viewOf(x, l.shape, l.strides, l.offset), [x], (dy) => [
+    diagonalScatter(zeros(from, { dtype: dy.dtype }), dy, offset, d1, d2),
+  ]);
 }
