@@ -156,7 +156,7 @@ describe('nn.Module', () => {
     const seq = new nn.Sequential(new Affine(2, 3), new Affine(3, 1));
     seq.call(nb.ones([5, 2]));
     const s = String(seq);
-    assert.match(s, /^Sequential\(\n {2}\(0\): Affine\(in_features=2, out_features=3\)  -> \[5, 3\]/);
+    assert.match(s, /^Sequential\(\n {2}\(0\): Affine\(in_features=2, out_features=3\) {2}-> \[5, 3\]/);
     assert.match(s, /Total params: 13 \(trainable: 13\)$/);
   });
 
