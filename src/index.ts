@@ -23,3 +23,5 @@ export { Node, AccumulateGrad, type BackwardFn, type GradHook } from './autograd
 export { setBackend, getBackend, registerBackend } from './backend/index.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
+export * as io from './io/index.js';
+export * as optim from './optim/index.js';

@@ -1,6 +1,6 @@
 // Generated suites from the module table: PyTorch parity in float32 (state dict loaded from the
-// fixture; outputs, input and parameter gradients, buffers) and a float64 gradcheck of inputs
-// and parameters.
+// fixture; outputs, input and parameter gradients, and the state dict after the passes) and a
+// float64 gradcheck of inputs and parameters.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
@@ -10,7 +10,7 @@ import type { AnyModule } from '../src/nn/index.js';
 import type { ModuleSpec } from './harness/modules.js';
 import { moduleInputValues } from './harness/moduleInputs.js';
 import { readSafetensors, type RawTensor } from './harness/safetensors.js';
-import { normInput } from './harness/specs.js';
+import { nonContiguous, normInput } from './harness/specs.js';
 import { allModuleSpecs } from './modspecs/index.js';
 
 const FIX = new URL('./fixtures/modules.safetensors', import.meta.url);
@@ -35,21 +35,35 @@ function close(id: string, what: string, got: Tensor, want: RawTensor, atol: num
   }
 }
 
-function inputsFor(spec: ModuleSpec, dtypeOverride?: DType): Tensor[] {
+// The row's inputs from `values`: float inputs in `floatDType` (declared float64 stays float64
+// unless overridden), int32/bool as declared; non-contiguous views where the row asks.
+function buildInputs(spec: ModuleSpec, values: (i: number) => ArrayLike<number>, floatDType?: DType): Tensor[] {
   return spec.inputs.map((raw, i) => {
     const inp = normInput(raw);
     const declared = Array.isArray(raw) || !raw.dtype ? 'float32' : inp.dtype;
     const isFloat = declared === 'float32' || declared === 'float64';
-    const dtype = isFloat && dtypeOverride ? dtypeOverride : declared;
-    const t = nb.tensor(moduleInputValues(spec, i), { dtype }).reshape(inp.shape);
-    if (isFloat && inp.grad) t.requiresGrad_(true);
-    return t;
+    const dtype = isFloat && floatDType ? floatDType : declared;
+    const t = inp.noncontig
+      ? nonContiguous(values(i), inp.shape, dtype)
+      : nb.tensor(Array.from(values(i)), { dtype }).reshape(inp.shape);
+    return isFloat && inp.grad ? t.requiresGrad_(true) : t;
   });
 }
 
+// Warm-up passes in train mode without grad (they move running statistics), then the row's mode.
+function prepare(spec: ModuleSpec, m: AnyModule, inputs: Tensor[]): void {
+  const call = callOf(spec);
+  m.train(true);
+  for (let w = 0; w < (spec.warmup ?? 0); w++) nb.noGrad(() => call(m, ...inputs));
+  m.train((spec.mode ?? 'train') === 'train');
+}
+
 describe('module table: PyTorch parity (float32)', () => {
+  const names = new Set<string>();
   for (const spec of allModuleSpecs) {
     test(spec.name, () => {
+      assert.ok(!names.has(spec.name), `${spec.name}: duplicate row name`);
+      names.add(spec.name);
       const m0 = meta.cases[spec.name];
       assert.ok(m0 !== undefined, `${spec.name}: no fixture; run \`npm run fixtures\` (needs python3-torch)`);
       assert.equal(m0.ctor, spec.torch, `${spec.name}: fixture is stale; run \`npm run fixtures\``);
@@ -58,35 +72,40 @@ describe('module table: PyTorch parity (float32)', () => {
       const prefix = `${spec.name}/state/`;
       for (const [k, v] of fixtures) if (k.startsWith(prefix)) state[k.slice(prefix.length)] = toTensor(v);
       m.loadStateDict(state);
-      m.train((spec.mode ?? 'train') === 'train');
-      const raw = spec.inputs.map((_, i) => fixtures.get(`${spec.name}/in${i}`)!);
-      const inputs = raw.map((r, i) => {
-        const t = toTensor(r);
-        return normInput(spec.inputs[i]).grad && (r.dtype === 'F32' || r.dtype === 'F64') ? t.requiresGrad_(true) : t;
-      });
-      const call = callOf(spec);
-      for (let w = 0; w < (spec.warmup ?? 0); w++) nb.noGrad(() => call(m, ...inputs));
-      const out = call(m, ...inputs);
+      const inputs = buildInputs(spec, (i) => fixtures.get(`${spec.name}/in${i}`)!.data);
+      prepare(spec, m, inputs);
+      const out = callOf(spec)(m, ...inputs);
+      const want = fixtures.get(`${spec.name}/out`)!;
+      if (spec.noTorchValues) {
+        assert.deepEqual(out.shape, want.shape, `${spec.name}: output shape`);
+        return;
+      }
       const atol = spec.atol ?? 1e-5;
       const rtol = spec.rtol ?? 1e-4;
-      if (!spec.noTorchValues) close(spec.name, 'output', out, fixtures.get(`${spec.name}/out`)!, atol, rtol);
+      close(spec.name, 'output', out, want, atol, rtol);
       const cot = fixtures.get(`${spec.name}/cot`);
-      if (cot && out.requiresGrad && !spec.noTorchValues) {
+      assert.equal(out.requiresGrad, cot !== undefined, `${spec.name}: output requires grad only if PyTorch's does`);
+      if (cot) {
         out.backward(toTensor(cot));
         inputs.forEach((x, i) => {
           const g = fixtures.get(`${spec.name}/grad_in${i}`);
-          if (g) close(spec.name, `grad of input ${i}`, x.grad!, g, atol, rtol);
+          if (!g) return;
+          assert.ok(x.grad !== null, `${spec.name}: input ${i} got no gradient`);
+          close(spec.name, `grad of input ${i}`, x.grad, g, atol, rtol);
         });
         for (const [n, p] of m.namedParameters()) {
+          if (!p.requiresGrad) continue;
           const g = fixtures.get(`${spec.name}/pgrad/${n}`);
-          assert.ok(g !== undefined, `${spec.name}: PyTorch has no parameter ${n}`);
+          assert.ok(g !== undefined, `${spec.name}: PyTorch has no trainable parameter ${n}`);
           assert.ok(p.grad !== null, `${spec.name}: ${n} got no gradient`);
           close(spec.name, `grad of ${n}`, p.grad, g, atol, rtol);
         }
       }
-      for (const [n, b] of m.namedBuffers()) {
-        const want = fixtures.get(`${spec.name}/buf/${n}`);
-        if (want) close(spec.name, `buffer ${n}`, b, want, atol, rtol);
+      // Running statistics, num_batches_tracked and weights changed in place by the passes.
+      for (const [k, v] of Object.entries(m.stateDict())) {
+        const w = fixtures.get(`${spec.name}/after/${k}`);
+        assert.ok(w !== undefined, `${spec.name}: PyTorch's state dict after the passes has no ${k}`);
+        close(spec.name, `${k} after the passes`, v, w, atol, rtol);
       }
     });
   }
@@ -97,8 +116,8 @@ describe('module table: float64 gradcheck of inputs and parameters', () => {
     if (spec.noGradcheck) continue;
     test(spec.name, () => {
       const m = spec.make().double();
-      m.train((spec.mode ?? 'train') === 'train');
-      const inputs = inputsFor(spec, 'float64');
+      const inputs = buildInputs(spec, (i) => moduleInputValues(spec, i), 'float64');
+      prepare(spec, m, inputs);
       const params = m.parameters();
       const call = callOf(spec);
       const n = inputs.length;

@@ -95,6 +95,33 @@ export type ReduceKernel = (x: View, dims: readonly number[], out: TypedArray) =
 export type ScanKernel = (x: View, dim: number, out: TypedArray) => void;
 
 /**
+ * Where the sliding blocks of a convolution or pooling lie on an `[N, C, ...spatial]` input
+ * (1 to 3 spatial dims; every array has one entry per spatial dim).
+ */
+export interface PatchGeometry {
+  readonly kernel: readonly number[];
+  readonly stride: readonly number[];
+  /** Zero padding before each spatial dim; the padding after is implied by `outSize`. */
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  /** The number of blocks along each spatial dim. */
+  readonly outSize: readonly number[];
+  /** Only blocks `[first, first + count)` of spatial dim 0 (a tile of output rows). */
+  readonly first: number;
+  readonly count: number;
+}
+
+/**
+ * Candidate input positions of every pooling window, per spatial dim: `taps[d][o * width[d] + j]`
+ * is the `j`-th input position of window `o` along dim `d`, or -1 for none.
+ */
+export interface PoolTaps {
+  readonly taps: readonly Int32Array[];
+  readonly width: readonly number[];
+  readonly outSize: readonly number[];
+}
+
+/**
  * Every kernel a backend provides. A mapped type over the op-name lists, so a backend that
  * misses one does not compile.
  */
@@ -124,6 +151,37 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
   indexSelect(x: View, dim: number, index: View, out: TypedArray): void;
   /** Adds slice `j` of `src` into slice `index[j]` of `out` (contiguous, holding the base) along `dim`. */
   indexAdd(out: TypedArray, outShape: readonly number[], dim: number, index: View, src: View): void;
+  /**
+   * Unfolds `x: [N, C, ...spatial]` into columns `out: [C, ...kernel, N, count, ...outSize[1:]]`
+   * (contiguous): every block's values, zero outside the input.
+   */
+  im2col(x: View, g: PatchGeometry, out: TypedArray): void;
+  /**
+   * The adjoint of `im2col`: adds every entry of `cols` (a view of shape `[C * prod(kernel), N,
+   * count * prod(outSize[1:])]`) into `out` (contiguous, of `outShape = [N, C, ...spatial]`,
+   * holding the base) at the input position it was read from; entries in the padding drop out.
+   */
+  col2im(cols: View, g: PatchGeometry, outShape: readonly number[], out: TypedArray): void;
+  /**
+   * Index within its `[...spatial]` plane of the largest tap of every pooling window of
+   * `x: [N, C, ...spatial]`, into `out: [N, C, ...outSize]`; the first of equal maxima, a NaN over any
+   * number (the last NaN), as PyTorch.
+   */
+  maxPoolIndices(x: View, p: PoolTaps, out: Int32Array): void;
+  // Recurrent cells: one time step's gate math, fused (src/backend/js/rnn.ts has the formulas).
+  // Every operand is a 2-D `[B, n]` view; outputs are written through their (strided) views.
+  /** LSTM step: gates i, f, g, o of `xg + hg` (`[B, 4H]`); writes activated gates, `c` and `h`. */
+  lstmCell(xg: View, hg: View, cPrev: View, gates: View, c: View, h: View): void;
+  /** LSTM step backward: gradients of the pre-activations (`dGates`) and of c' from dh and dc. */
+  lstmCellBackward(gates: View, cPrev: View, c: View, dh: View, dc: View, dGates: View, dcPrev: View): void;
+  /** GRU step (gates r, z, n); writes `gates` as `[B, 4H]` = r, z, n, hn and `h`. */
+  gruCell(xg: View, hg: View, hPrev: View, gates: View, h: View): void;
+  /** GRU step backward: input-side and hidden-side pre-activation gradients and dh' = dh z. */
+  gruCellBackward(gates: View, hPrev: View, dh: View, dxg: View, dhg: View, dhPrev: View): void;
+  /** Elman step: h = tanh(xg + hg) or relu(xg + hg). */
+  rnnCell(xg: View, hg: View, relu: boolean, h: View): void;
+  /** Elman step backward from the output h. */
+  rnnCellBackward(h: View, dh: View, relu: boolean, dPre: View): void;
 };
 
 /** A named kernel table. */

@@ -3,3 +3,85 @@ export { Module, type AnyModule, type StateDict, type LoadResult } from './modul
 export { Parameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
 export * as functional from './functional/index.js';
+export * as init from './init.js';
+export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from './linear.js';
+export {
+  ReLU,
+  ReLU6,
+  LeakyReLU,
+  ELU,
+  SELU,
+  CELU,
+  GELU,
+  SiLU,
+  Mish,
+  Softplus,
+  Softsign,
+  Hardtanh,
+  Hardsigmoid,
+  Hardswish,
+  LogSigmoid,
+  Sigmoid,
+  Tanh,
+  Softmax,
+  LogSoftmax,
+  Softmin,
+  type InplaceOptions,
+} from './activation.js';
+export {
+  Dropout,
+  Dropout1d,
+  Dropout2d,
+  Dropout3d,
+  AlphaDropout,
+  FeatureAlphaDropout,
+  type DropoutModuleOptions,
+} from './dropout.js';
+export {
+  Embedding,
+  EmbeddingBag,
+  type EmbeddingModuleOptions,
+  type EmbeddingBagModuleOptions,
+  type PretrainedOptions,
+} from './embedding.js';
+export {
+  LayerNorm,
+  RMSNorm,
+  GroupNorm,
+  L2Norm,
+  type LayerNormOptions,
+  type RMSNormOptions,
+  type GroupNormOptions,
+} from './normalization.js';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  BatchNorm3d,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNorm3d,
+  type NormOptions,
+} from './batchnorm.js';
+export * from './loss.js';
+export * as utils from './utils.js';
+export * from './conv.js';
+export * from './pooling.js';
+export * from './upsample.js';
+export {
+  RNN,
+  LSTM,
+  GRU,
+  type RNNOptions,
+  type LSTMOptions,
+  type RNNBaseOptions,
+  type RNNForwardOptions,
+} from './rnn.js';
+export { RNNCell, LSTMCell, GRUCell, rnnCellStep, lstmCellStep, gruCellStep, type RNNCellOptions } from './rnnCells.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
+export { SelfAttention, CrossAttention, KVCache, type AttentionLayerOptions, type AttentionMaskOptions } from './selfAttention.js';
+export * from './transformer.js';
+export * from './transformerStack.js';
+export { TransformerBlock, type TransformerBlockOptions } from './transformerBlock.js';
+export { cloneModule, type Rebuildable, type ModuleSource } from './clone.js';
+export * from './positional.js';
+export * from './masks.js';

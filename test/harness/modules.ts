@@ -1,7 +1,8 @@
 // The module-spec table format: each row builds a nabla module and names the same PyTorch
 // module. tools/torch_module_fixtures.py builds the PyTorch one, exports its state_dict, inputs,
-// outputs, input and parameter gradients and (for stateful layers) buffers after the forward
-// passes; test/modules.test.ts loads that state dict into the nabla module and compares.
+// outputs, input and parameter gradients and the state_dict after the forward passes (running
+// statistics, weights changed in place); test/modules.test.ts loads the first state dict into
+// the nabla module, runs the same passes and compares everything.
 // Rows live in test/modspecs/<family>.ts.
 import type { Tensor } from '../../src/index.js';
 import type { AnyModule } from '../../src/nn/index.js';
@@ -13,13 +14,24 @@ export interface ModuleSpec {
   name: string;
   /** Builds the nabla module (weights are overwritten from the PyTorch state dict). */
   make: () => AnyModule;
-  /** Python expression building the PyTorch module (`nn` = torch.nn, `torch` available). */
+  /**
+   * Python expression building the PyTorch module (`nn` = torch.nn, `F`, `torch`; `Lambda(fn)`,
+   * a parameter-free module around a function, for layers PyTorch has only as functions; and
+   * `randomized(m)`, which redraws every parameter from N(0, 1) so affine weights are not just
+   * ones and zeros). Layers newer than the installed torch are supplied by the fixture script.
+   */
   torch: string;
-  /** Inputs; float32 by default here (module parity is checked in float32 and float64). */
+  /**
+   * Inputs; float32 by default here (parity is checked in float32, gradcheck in float64). Int32
+   * inputs (indices) stay int32 (int64 in PyTorch); `noncontig` feeds a non-contiguous view.
+   */
   inputs: InputSpec[];
   /** Mode during the compared forward (default 'train'). */
   mode?: 'train' | 'eval';
-  /** Forward passes before the compared one (stateful layers: running statistics). Default 0. */
+  /**
+   * Forward passes before the compared one, always in train mode and without grad, so running
+   * statistics move (then the row's `mode` is set for the compared pass). Default 0.
+   */
   warmup?: number;
   /** How to call the nabla module (default `m.call(...xs)`); must return a tensor. */
   call?: (m: AnyModule, ...xs: Tensor[]) => Tensor;

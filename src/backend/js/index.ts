@@ -1,8 +1,10 @@
 import type { Backend, KernelTable } from '../types.js';
+import { col2im, im2col, maxPoolIndices } from './conv.js';
 import { binaryKernels, copy, unaryKernels, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatter } from './indexing.js';
 import { matmul } from './linalg.js';
 import { argmax, argmin, reduceKernels, scanKernels, sort } from './reduce.js';
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from './rnn.js';
 
 const kernels: KernelTable = {
   ...unaryKernels,
@@ -19,6 +21,15 @@ const kernels: KernelTable = {
   scatter,
   indexSelect,
   indexAdd,
+  im2col,
+  col2im,
+  maxPoolIndices,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
+  rnnCell,
+  rnnCellBackward,
 };
 
 /** The plain-JavaScript reference backend: readable loops, always available, the oracle. */

@@ -1,0 +1,45 @@
+import { jsBackend } from '../js/index.js';
+import type { Backend, KernelTable } from '../types.js';
+import { binaryKernels, exp, stream } from './elementwise.js';
+import { initGemm, matmul } from './matmul.js';
+import { sum } from './reduce.js';
+import { hasSimd, useRelaxed, useRelaxedAsync } from './runtime.js';
+
+const kernels: KernelTable = {
+  // Every kernel not overridden below deliberately reuses the js reference kernel; each wasm
+  // kernel also falls back to it for dtypes it does not handle (int32, bool, mixed).
+  ...jsBackend.kernels,
+  matmul, // float32 and float64 GEMM
+  ...binaryKernels, // float32 add, sub, mul, div
+  exp, // float32
+  sum, // float32, float64 accumulation
+};
+
+const backend: Backend = { name: 'wasm', kernels };
+
+/**
+ * The WebAssembly SIMD backend: kernels generated as bytes at run time and compiled on first
+ * use. Register it to make it selectable.
+ * @example
+ * nb.registerBackend(wasmBackend());
+ * nb.setBackend('wasm');
+ */
+export function wasmBackend(): Backend {
+  return backend;
+}
+
+/**
+ * Detects relaxed SIMD and compiles the kernels asynchronously. Optional in Node; in browsers,
+ * call (and await) it once before heavy use on the main thread, where synchronous compilation
+ * of larger modules is refused.
+ * @example await initWasm();
+ */
+export async function initWasm(): Promise<{ simd: boolean; relaxedSimd: boolean }> {
+  if (!hasSimd()) return { simd: false, relaxedSimd: false };
+  await useRelaxedAsync();
+  await initGemm();
+  stream();
+  return { simd: true, relaxedSimd: useRelaxed() };
+}
+
+export { allowRelaxed, hasSimd, useRelaxed } from './runtime.js';

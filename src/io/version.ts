@@ -1,0 +1,2 @@
+/** The nabla release, recorded in checkpoints (kept equal to package.json's version by a test). */
+export const VERSION = '0.1.0';
