@@ -224,7 +224,7 @@ async function main() {
     for (const l of r.lines) {
       if (l.meta) meta = l.meta;
       else if (l.usage) usage = l.usage;
-      else if (l.key) cells[l.key] = l;
+      else if (l.key) cells[l.key] = l.reps ? { ...l, reps: l.reps.map((x) => Number(x.toPrecision(4))) } : l;
     }
     const { id, label, group, args } = cfg;
     results.push({

@@ -31,7 +31,10 @@ describe('scaledDotProductAttention: blocked kernel equals the composite', () =>
     ['no mask', () => ({})],
     ['causal', () => ({ isCausal: true })],
     ['bool mask', (q, k) => ({ attnMask: nb.rand([q.shape[2], k.shape[2]]).gt(0.2) })],
-    ['float mask per batch', (q, k) => ({ attnMask: nb.randn([q.shape[0], 1, q.shape[2], k.shape[2]], { dtype: q.dtype }) })],
+    [
+      'float mask per batch',
+      (q, k) => ({ attnMask: nb.randn([q.shape[0], 1, q.shape[2], k.shape[2]], { dtype: q.dtype }) }),
+    ],
     ['dropout 0.25', () => ({ dropoutP: 0.25 })],
     ['scale 0.1', () => ({ scale: 0.1 })],
   ];
@@ -71,15 +74,23 @@ describe('scaledDotProductAttention: blocked kernel equals the composite', () =>
     const k = f64([1, 2, 33, 4]);
     const v = f64([1, 2, 33, 4]);
     const m = f64([40, 33]);
-    const grads = (['math', 'blocked'] as const).map((kernel) =>
-      nb.grad(F.scaledDotProductAttention(q, k, v, { attnMask: m, kernel, blockSize: 16 }).sum(), [m])[0],
+    const grads = (['math', 'blocked'] as const).map(
+      (kernel) => nb.grad(F.scaledDotProductAttention(q, k, v, { attnMask: m, kernel, blockSize: 16 }).sum(), [m])[0],
     );
     assert.ok(maxDiff(grads[0], grads[1]) < 1e-12);
   });
 
   test('a query that sees no key gives NaN in both kernels, as PyTorch', () => {
     const q = nb.randn([1, 3, 4]);
-    const mask = nb.tensor([[true, true, true], [false, false, false]], { dtype: 'bool' }).reshape([2, 3]);
+    const mask = nb
+      .tensor(
+        [
+          [true, true, true],
+          [false, false, false],
+        ],
+        { dtype: 'bool' },
+      )
+      .reshape([2, 3]);
     for (const kernel of ['math', 'blocked'] as const) {
       const y = F.scaledDotProductAttention(q.narrow(1, 0, 2), q, q, { attnMask: mask, kernel });
       assert.ok(!Number.isNaN(y.data()[0]) && Number.isNaN(y.data()[4]), kernel);
@@ -125,13 +136,18 @@ describe('KV-cached decoding equals the full causal forward', () => {
     const pad = nn.paddingMask([6, 4], 6); // second sequence right-padded after 4 tokens
     const full = block.call(x, { pad });
     const cache = new nn.KVCache();
-    const steps = [0, 1, 2, 3, 4, 5].map((t) => block.forwardCached(x.narrow(1, t, 1), cache, { pad: pad.narrow(1, t, 1) }));
+    const steps = [0, 1, 2, 3, 4, 5].map((t) =>
+      block.forwardCached(x.narrow(1, t, 1), cache, { pad: pad.narrow(1, t, 1) }),
+    );
     assert.ok(maxDiff(nb.cat(steps, 1), full) < 1e-12);
   });
 
   test('TransformerBlock: encoder refuses cached decoding', () => {
     const block = nn.TransformerBlock.encoder(8, 4, 2);
-    assert.throws(() => block.forwardCached(nb.randn([1, 1, 8]), new nn.KVCache()), /TransformerBlock: expected a decoder block/);
+    assert.throws(
+      () => block.forwardCached(nb.randn([1, 1, 8]), new nn.KVCache()),
+      /TransformerBlock: expected a decoder block/,
+    );
   });
 
   test('CrossAttention: the cached memory gives the uncached output', () => {
@@ -168,7 +184,13 @@ describe('positional encodings', () => {
   test('RoPE: half-split pairs (i, i + dim/2), norms kept, features past dim untouched', () => {
     const rope = new nn.RotaryEmbedding(4, { base: 100 });
     // Position 1, pair 0 rotates by 1 rad, pair 1 by 100^(-1/2) = 0.1 rad: x = e_0 -> (cos 1, 0, sin 1, 0).
-    const x = nb.tensor([[0, 0, 0, 0, 7], [1, 0, 0, 0, 7]], { dtype: 'float64' });
+    const x = nb.tensor(
+      [
+        [0, 0, 0, 0, 7],
+        [1, 0, 0, 0, 7],
+      ],
+      { dtype: 'float64' },
+    );
     const y = rope.rotate(x).data();
     const want = [0, 0, 0, 0, 7, Math.cos(1), 0, Math.sin(1), 0, 7];
     want.forEach((w, i) => assert.ok(Math.abs(Number(y[i]) - w) < 1e-12, `element ${i}`));
@@ -179,12 +201,17 @@ describe('positional encodings', () => {
   test('sinusoidal table values and module offsets', () => {
     const pe = nn.sinusoidalEncoding(3, 4, { dtype: 'float64' }).data();
     // pe[t, 2i] = sin(t / 10000^(2i/4)), pe[t, 2i+1] = cos(...): row 2, pair 1 uses 2 / 100.
-    assert.ok(Math.abs(Number(pe[8 + 2]) - Math.sin(0.02)) < 1e-15 && Math.abs(Number(pe[8 + 3]) - Math.cos(0.02)) < 1e-15);
+    assert.ok(
+      Math.abs(Number(pe[8 + 2]) - Math.sin(0.02)) < 1e-15 && Math.abs(Number(pe[8 + 3]) - Math.cos(0.02)) < 1e-15,
+    );
     const m = new nn.SinusoidalPositionalEncoding(4, { maxLen: 10 });
     const x = nb.zeros([2, 3, 4]);
     assert.ok(maxDiff(m.call(x, 5).select(0, 1), nn.sinusoidalEncoding(3, 4, { offset: 5 })) < 1e-6);
     assert.equal(Object.keys(m.stateDict()).length, 0, 'the table is a non-persistent buffer');
-    assert.throws(() => m.call(nb.zeros([1, 6, 4]), 5), (e: Error) => e instanceof nb.IndexError && /positions within \[0, 10\)/.test(e.message));
+    assert.throws(
+      () => m.call(nb.zeros([1, 6, 4]), 5),
+      (e: Error) => e instanceof nb.IndexError && /positions within \[0, 10\)/.test(e.message),
+    );
   });
 
   test('seq-first inputs broadcast the table over the batch', () => {
@@ -201,7 +228,14 @@ describe('float64 gradcheck of the nbml modules', () => {
   test('SelfAttention with a keep-mask', () => {
     nb.manualSeed(6);
     const m = new nn.SelfAttention(4, 3, 2).double();
-    const mask = nb.tensor([[1, 0, 1], [1, 1, 0], [0, 1, 1]], { dtype: 'bool' });
+    const mask = nb.tensor(
+      [
+        [1, 0, 1],
+        [1, 1, 0],
+        [0, 1, 1],
+      ],
+      { dtype: 'bool' },
+    );
     check(m, (x) => m.call(x, { mask }), [f64([2, 3, 4])]);
   });
 
@@ -214,7 +248,10 @@ describe('float64 gradcheck of the nbml modules', () => {
   test('TransformerBlock encoder and decoder with padding', () => {
     nb.manualSeed(8);
     const pad = nn.paddingMask([3, 2]);
-    for (const m of [nn.TransformerBlock.encoder(4, 2, 2, { dtype: 'float64' }), nn.TransformerBlock.decoder(4, 2, 2, { dtype: 'float64' })]) {
+    for (const m of [
+      nn.TransformerBlock.encoder(4, 2, 2, { dtype: 'float64' }),
+      nn.TransformerBlock.decoder(4, 2, 2, { dtype: 'float64' }),
+    ]) {
       check(m, (x) => m.call(x, { pad }), [f64([2, 3, 4])]);
     }
   });
@@ -292,15 +329,32 @@ describe('module cloning and stacks', () => {
     assert.equal(copy.norm1.weight!.requiresGrad, false);
     assert.ok(maxDiff(copy.multihead_attn.in_proj_weight!, layer.multihead_attn.in_proj_weight!) === 0);
     const made = new nn.TransformerEncoderLayer(4, 2);
-    assert.equal(nn.cloneModule(() => made), made);
-    assert.throws(() => nn.cloneModule(new nn.Linear(2, 2) as never), /cloneModule: expected a module with a rebuild\(\) method/);
+    assert.equal(
+      nn.cloneModule(() => made),
+      made,
+    );
+    assert.throws(
+      () => nn.cloneModule(new nn.Linear(2, 2) as never),
+      /cloneModule: expected a module with a rebuild\(\) method/,
+    );
   });
 
   test('Transformer re-initializes every matrix xavier-uniform and keeps PyTorch keys', () => {
     nb.manualSeed(13);
-    const t = new nn.Transformer({ dModel: 16, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 32 });
+    const t = new nn.Transformer({
+      dModel: 16,
+      nhead: 4,
+      numEncoderLayers: 2,
+      numDecoderLayers: 1,
+      dimFeedforward: 32,
+    });
     const sd = t.stateDict();
-    for (const k of ['encoder.layers.1.linear2.weight', 'encoder.norm.weight', 'decoder.layers.0.multihead_attn.out_proj.bias', 'decoder.norm.bias']) {
+    for (const k of [
+      'encoder.layers.1.linear2.weight',
+      'encoder.norm.weight',
+      'decoder.layers.0.multihead_attn.out_proj.bias',
+      'decoder.norm.bias',
+    ]) {
       assert.ok(k in sd, k);
     }
     // xavier-uniform bound for linear1 [32, 16]: sqrt(6 / 48)
@@ -315,7 +369,8 @@ describe('errors', () => {
     const q = nb.randn([2, 3, 4]);
     assert.throws(
       () => F.scaledDotProductAttention(q, q.double(), q),
-      (e: Error) => e instanceof nb.DTypeError && /scaledDotProductAttention: .*float32, float64 and float32/.test(e.message),
+      (e: Error) =>
+        e instanceof nb.DTypeError && /scaledDotProductAttention: .*float32, float64 and float32/.test(e.message),
     );
     assert.throws(
       () => F.scaledDotProductAttention(q, nb.randn([2, 5, 3]), nb.randn([2, 5, 2])),
@@ -333,7 +388,10 @@ describe('errors', () => {
   });
 
   test('MultiheadAttention validates sizes and masks', () => {
-    assert.throws(() => new nn.MultiheadAttention(10, 3), (e: Error) => e instanceof nb.ValueError && /embed_dim must be divisible by num_heads/.test(e.message));
+    assert.throws(
+      () => new nn.MultiheadAttention(10, 3),
+      (e: Error) => e instanceof nb.ValueError && /embed_dim must be divisible by num_heads/.test(e.message),
+    );
     const m = new nn.MultiheadAttention(4, 2);
     const x = nb.randn([3, 2, 4]);
     assert.throws(

@@ -49,13 +49,20 @@ describe('lowMemory convolution', () => {
     });
   }
 
-  test('Conv2d with lowMemory equals Conv2d without it (float32)', () => {
+  test('Conv2d with lowMemory equals Conv2d without it (float32, default tiles)', () => {
     nb.manualSeed(3);
-    const a = new nn.Conv2d(3, 5, 3, { padding: 1, stride: 2 });
-    const b = new nn.Conv2d(3, 5, 3, { padding: 1, stride: 2, lowMemory: true });
+    const a = new nn.Conv2d(16, 8, 3, { padding: 1 });
+    const b = new nn.Conv2d(16, 8, 3, { padding: 1, lowMemory: true });
     b.loadStateDict(a.stateDict());
-    const x = nb.randn([4, 3, 11, 10]);
-    assert.equal(maxDiff(a.call(x), b.call(x)), 0);
+    // 16 * 9 * 8 * 40 = 46080 column entries per output row: the default 2^18 budget makes 8 tiles of 5 rows.
+    const x = nb.randn([8, 16, 40, 40]);
+    const ya = a.call(x);
+    const yb = b.call(x);
+    assert.equal(maxDiff(ya, yb), 0);
+    ya.sum().backward();
+    yb.sum().backward();
+    assert.ok(maxDiff(a.weight.grad!, b.weight.grad!) < 1e-3);
+    assert.ok(maxDiff(a.bias!.grad!, b.bias!.grad!) < 1e-3);
   });
 
   test('gradcheck of input and weight through the tiled backward, with second derivatives', () => {
@@ -365,6 +372,11 @@ describe('argument errors name the op and the offending values', () => {
       () => F.avgPool2d(x, 3, { padding: 2 }),
       nb.ValueError,
       'avg_pool2d: pad should be at most half of kernel size, but got pad=2 and kernel_size=3',
+    );
+    throwsWith(
+      () => F.maxPool1d(nb.randn([1, 1, 5]), 3, { padding: 2 }),
+      nb.ValueError,
+      'max_pool1d() padding should be at most half of kernel size, but got padding=2 and kernel_size=3',
     );
     throwsWith(
       () => F.maxPool2d(nb.randn([1, 1, 2, 2]), 3),

@@ -82,7 +82,10 @@ export class MultiheadAttention extends Module<
     this.kdim = checkSize(op, 'kdim', opts.kdim ?? embedDim);
     this.vdim = checkSize(op, 'vdim', opts.vdim ?? embedDim);
     if (!Number.isInteger(numHeads) || numHeads < 1 || embedDim % numHeads !== 0) {
-      throw new ValueError(op, `expected numHeads dividing embedDim ${embedDim} (embed_dim must be divisible by num_heads), got ${numHeads}`);
+      throw new ValueError(
+        op,
+        `expected numHeads dividing embedDim ${embedDim} (embed_dim must be divisible by num_heads), got ${numHeads}`,
+      );
     }
     this.numHeads = numHeads;
     this.headDim = embedDim / numHeads;
@@ -118,7 +121,12 @@ export class MultiheadAttention extends Module<
     if (this.bias_v) xavierNormal_(this.bias_v);
   }
 
-  forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+  forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    opts: MultiheadAttentionForwardOptions = {},
+  ): [Tensor, Tensor | null] {
     const batched = query.ndim === 3;
     const flip = this.batchFirst && batched;
     // Transposing each distinct tensor once keeps self-attention on the fused projection.

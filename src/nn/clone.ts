@@ -23,7 +23,8 @@ export type ModuleSource<M extends AnyModule> = (M & Rebuildable) | (() => M);
 export function cloneModule<M extends AnyModule>(source: ModuleSource<M>): M {
   if (typeof source === 'function') {
     const m = source();
-    if (!(m instanceof Module)) throw new ValueError('cloneModule', `expected the factory to return a Module, got ${typeof m}`);
+    if (!(m instanceof Module))
+      throw new ValueError('cloneModule', `expected the factory to return a Module, got ${typeof m}`);
     return m;
   }
   if (!(source instanceof Module) || typeof (source as Partial<Rebuildable>).rebuild !== 'function') {

@@ -64,7 +64,8 @@ export {
 } from './batchnorm.js';
 export * from './loss.js';
 export * as utils from './utils.js';
-export * from './conv.js';
+export { Conv1d, Conv2d, Conv3d, type ConvLayerOptions, type PaddingMode } from './conv.js';
+export * from './convTranspose.js';
 export * from './pooling.js';
 export * from './upsample.js';
 export {
@@ -77,8 +78,18 @@ export {
   type RNNForwardOptions,
 } from './rnn.js';
 export { RNNCell, LSTMCell, GRUCell, rnnCellStep, lstmCellStep, gruCellStep, type RNNCellOptions } from './rnnCells.js';
-export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
-export { SelfAttention, CrossAttention, KVCache, type AttentionLayerOptions, type AttentionMaskOptions } from './selfAttention.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionOptions,
+  type MultiheadAttentionForwardOptions,
+} from './attention.js';
+export {
+  SelfAttention,
+  CrossAttention,
+  KVCache,
+  type AttentionLayerOptions,
+  type AttentionMaskOptions,
+} from './selfAttention.js';
 export * from './transformer.js';
 export * from './transformerStack.js';
 export { TransformerBlock, type TransformerBlockOptions } from './transformerBlock.js';

@@ -9,7 +9,8 @@ import type { DType } from '../tensor/dtype.js';
 import { fromArray, type Tensor } from '../tensor/tensor.js';
 
 function checkLen(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(op, `expected ${name} to be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(op, `expected ${name} to be a non-negative integer, got ${n}`);
 }
 
 /**

@@ -2,7 +2,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, type AdaptiveSize } from './functional/adaptive.js';
 import type { SizeArg } from './functional/geometry.js';
-import { avgPool1d, avgPool2d, maxPool1d, maxPool2d, maxUnpool2d } from './functional/pooling.js';
+import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './functional/pooling.js';
+import { maxUnpool2d } from './functional/unpool.js';
 import { Module } from './module.js';
 import { pyBool, pyTuple } from './repr.js';
 

@@ -65,7 +65,10 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?]> {
   readonly batchFirst: boolean;
   pe: Tensor | null = null;
 
-  constructor(dModel: number, opts: { maxLen?: number; base?: number; dropout?: number; batchFirst?: boolean; dtype?: DType } = {}) {
+  constructor(
+    dModel: number,
+    opts: { maxLen?: number; base?: number; dropout?: number; batchFirst?: boolean; dtype?: DType } = {},
+  ) {
     super();
     this.dModel = checkSize('SinusoidalPositionalEncoding', 'dModel', dModel);
     this.maxLen = checkSize('SinusoidalPositionalEncoding', 'maxLen', opts.maxLen ?? 5000);

@@ -79,7 +79,8 @@ abstract class AttentionLayer<In extends unknown[]> extends Module<In> {
     this.dIn = checkSize(op, 'dIn', dIn);
     this.dHead = checkSize(op, 'dHead', dHead);
     this.nHead = checkSize(op, 'nHead', nHead);
-    if (nHead === 0 || dHead === 0) throw new ValueError(op, `expected dHead and nHead >= 1, got ${dHead} and ${nHead}`);
+    if (nHead === 0 || dHead === 0)
+      throw new ValueError(op, `expected dHead and nHead >= 1, got ${dHead} and ${nHead}`);
     this.dropout = checkDropoutP(op, o.dropout ?? 0);
   }
 
@@ -115,7 +116,10 @@ export class SelfAttention extends AttentionLayer<[Tensor, AttentionMaskOptions?
 
   #qkv(x: Tensor): Tensor[] {
     check3d(this.constructor.name, x, this.dIn, 'x');
-    return this.qkv.call(x).chunk(3, -1).map((t) => split(t, this.nHead, this.dHead));
+    return this.qkv
+      .call(x)
+      .chunk(3, -1)
+      .map((t) => split(t, this.nHead, this.dHead));
   }
 
   forward(x: Tensor, opts: AttentionMaskOptions = {}): Tensor {
@@ -167,7 +171,10 @@ export class CrossAttention extends AttentionLayer<[Tensor, Tensor, AttentionMas
 
   #kv(xkv: Tensor): Tensor[] {
     check3d(this.constructor.name, xkv, this.dKv, 'xkv');
-    return this.kv.call(xkv).chunk(2, -1).map((t) => split(t, this.nHead, this.dHead));
+    return this.kv
+      .call(xkv)
+      .chunk(2, -1)
+      .map((t) => split(t, this.nHead, this.dHead));
   }
 
   forward(xq: Tensor, xkv: Tensor, opts: AttentionMaskOptions = {}): Tensor {

@@ -54,7 +54,10 @@ function activationFn(a: TransformerLayerOptions['activation']): (x: Tensor) => 
   if (a === undefined || a === 'relu') return relu;
   if (a === 'gelu') return (x) => gelu(x);
   if (typeof a === 'function') return a;
-  throw new ValueError('Transformer', `expected activation to be relu/gelu or a function (activation should be relu/gelu, not ${String(a)}), got ${String(a)}`);
+  throw new ValueError(
+    'Transformer',
+    `expected activation to be relu/gelu or a function (activation should be relu/gelu, not ${String(a)}), got ${String(a)}`,
+  );
 }
 
 // The parts both layers share: self-attention, feed-forward block and its dropouts.
@@ -87,14 +90,25 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In> imp
     const p = o.dropout ?? 0.1;
     const ff = o.dimFeedforward ?? 2048;
     const common = { bias: o.bias ?? true, dtype: o.dtype };
-    const attn = () => new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: o.batchFirst ?? false, ...common });
+    const attn = () =>
+      new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: o.batchFirst ?? false, ...common });
     const norm = () => new LayerNorm(dModel, { eps: o.layerNormEps ?? 1e-5, ...common });
     return { p, ff, common, attn, norm };
   }
 
   // self_attn(x, x, x)[0] then dropout1.
-  protected saBlock(x: Tensor, mask: Tensor | null | undefined, kpm: Tensor | null | undefined, causal: boolean | undefined): Tensor {
-    const [y] = this.self_attn.call(x, x, x, { attnMask: mask, keyPaddingMask: kpm, needWeights: false, isCausal: causal });
+  protected saBlock(
+    x: Tensor,
+    mask: Tensor | null | undefined,
+    kpm: Tensor | null | undefined,
+    causal: boolean | undefined,
+  ): Tensor {
+    const [y] = this.self_attn.call(x, x, x, {
+      attnMask: mask,
+      keyPaddingMask: kpm,
+      needWeights: false,
+      isCausal: causal,
+    });
     return this.dropout1.call(y);
   }
 

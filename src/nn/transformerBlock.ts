@@ -63,12 +63,22 @@ export class TransformerBlock extends Module<[Tensor, { pad?: Tensor | null }?]>
   }
 
   /** nbml's `Transformer::new_encoder`: bidirectional attention. */
-  static encoder(dIn: number, dHead: number, nHead: number, opts: Omit<TransformerBlockOptions, 'causal'> = {}): TransformerBlock {
+  static encoder(
+    dIn: number,
+    dHead: number,
+    nHead: number,
+    opts: Omit<TransformerBlockOptions, 'causal'> = {},
+  ): TransformerBlock {
     return new TransformerBlock(dIn, dHead, nHead, { ...opts, causal: false });
   }
 
   /** nbml's `Transformer::new_decoder`: causal attention, KV-cached decoding. */
-  static decoder(dIn: number, dHead: number, nHead: number, opts: Omit<TransformerBlockOptions, 'causal'> = {}): TransformerBlock {
+  static decoder(
+    dIn: number,
+    dHead: number,
+    nHead: number,
+    opts: Omit<TransformerBlockOptions, 'causal'> = {},
+  ): TransformerBlock {
     return new TransformerBlock(dIn, dHead, nHead, { ...opts, causal: true });
   }
 

@@ -38,7 +38,11 @@ export class TransformerEncoder extends Module<[Tensor, EncoderForwardOptions?]>
   layers: TransformerEncoderLayer[];
   norm: Module | null;
 
-  constructor(encoderLayer: ModuleSource<TransformerEncoderLayer>, numLayers: number, opts: { norm?: Module | null } = {}) {
+  constructor(
+    encoderLayer: ModuleSource<TransformerEncoderLayer>,
+    numLayers: number,
+    opts: { norm?: Module | null } = {},
+  ) {
     super();
     this.numLayers = checkSize('TransformerEncoder', 'numLayers', numLayers);
     this.layers = Array.from({ length: numLayers }, () => cloneModule(encoderLayer));
@@ -66,7 +70,11 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, DecoderLayerForw
   layers: TransformerDecoderLayer[];
   norm: Module | null;
 
-  constructor(decoderLayer: ModuleSource<TransformerDecoderLayer>, numLayers: number, opts: { norm?: Module | null } = {}) {
+  constructor(
+    decoderLayer: ModuleSource<TransformerDecoderLayer>,
+    numLayers: number,
+    opts: { norm?: Module | null } = {},
+  ) {
     super();
     this.numLayers = checkSize('TransformerDecoder', 'numLayers', numLayers);
     this.layers = Array.from({ length: numLayers }, () => cloneModule(decoderLayer));

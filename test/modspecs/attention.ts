@@ -12,7 +12,8 @@ type T = nb.Tensor;
 type MHA = InstanceType<typeof nn.MultiheadAttention>;
 type Opts = NonNullable<Parameters<MHA['forward']>[3]>;
 
-const RANDOM = 'dropout draws a random mask from the generator; the module table checks shapes, gradcheck fixes the seed';
+const RANDOM =
+  'dropout draws a random mask from the generator; the module table checks shapes, gradcheck fixes the seed';
 
 const mask = (shape: number[], values: number[]): InputSpec => ({ shape, dtype: 'bool', grad: false, values });
 const fmask = (shape: number[]): InputSpec => ({ shape, grad: false });
@@ -189,7 +190,8 @@ const layers: ModuleSpec[] = [
   },
   {
     name: 'TransformerEncoderLayer.preLN.gelu',
-    make: () => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: 'gelu', normFirst: true }),
+    make: () =>
+      new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: 'gelu', normFirst: true }),
     torch: `nn.TransformerEncoderLayer(4, 2, ${FF}, activation='gelu', norm_first=True)`,
     inputs: [[3, 2, 4]],
   },
@@ -277,7 +279,14 @@ const stacks: ModuleSpec[] = [
   {
     name: 'Transformer',
     make: () =>
-      new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0 }),
+      new nn.Transformer({
+        dModel: 4,
+        nhead: 2,
+        numEncoderLayers: 1,
+        numDecoderLayers: 1,
+        dimFeedforward: 8,
+        dropout: 0,
+      }),
     torch: `nn.Transformer(d_model=4, nhead=2, num_encoder_layers=1, num_decoder_layers=1, ${FF})`,
     inputs: [
       [4, 2, 4],

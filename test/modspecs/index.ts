@@ -7,4 +7,11 @@ import { normalizationModuleSpecs } from './normalization.js';
 import { poolingModuleSpecs } from './pooling.js';
 import { rnnModuleSpecs } from './rnn.js';
 
-export const allModuleSpecs: ModuleSpec[] = [...basicModuleSpecs, ...normalizationModuleSpecs, ...convModuleSpecs, ...poolingModuleSpecs, ...rnnModuleSpecs, ...attentionModuleSpecs];
+export const allModuleSpecs: ModuleSpec[] = [
+  ...basicModuleSpecs,
+  ...normalizationModuleSpecs,
+  ...convModuleSpecs,
+  ...poolingModuleSpecs,
+  ...rnnModuleSpecs,
+  ...attentionModuleSpecs,
+];

@@ -56,11 +56,7 @@ export const attentionSpecs: OpSpec[] = [
       [5, 4],
       [5, 3],
     ]),
-    sm('non-contiguous', [
-      { shape: [2, 3, 4], noncontig: true },
-      { shape: [2, 5, 4], noncontig: true },
-      [2, 5, 3],
-    ]),
+    sm('non-contiguous', [{ shape: [2, 3, 4], noncontig: true }, { shape: [2, 5, 4], noncontig: true }, [2, 5, 3]]),
     sm('float32', [f32([2, 3, 4]), f32([2, 5, 4]), f32([2, 5, 3])]),
     sm('no queries', [
       [2, 0, 4],
@@ -113,20 +109,19 @@ export const attentionSpecs: OpSpec[] = [
     ]),
     sm('[3, 5] float32', [f32([2, 3, 4]), f32([2, 5, 4]), f32([2, 5, 3]), f32([3, 5])]),
   ]),
-  ...(['math', 'blocked'] as Kernel[]).map(
-    (kernel): OpSpec => ({
-      name: kernel === 'math' ? 'scaledDotProductAttention.dropout' : 'scaledDotProductAttention.dropout.blocked',
-      // A fresh generator per call: the same mask on every evaluation of gradcheck.
-      fn: (q, k, v) =>
-        F.scaledDotProductAttention(q, k, v, { dropoutP: 0.4, generator: new nb.Generator(7), kernel, blockSize: 2 }),
-      noTorch: 'the dropout mask comes from the nabla generator; both kernels draw the same mask (test/attention.test.ts)',
-      samples: [
-        sm('3-D', [
-          [2, 3, 4],
-          [2, 5, 4],
-          [2, 5, 3],
-        ]),
-      ],
-    }),
-  ),
+  ...(['math', 'blocked'] as Kernel[]).map((kernel): OpSpec => ({
+    name: kernel === 'math' ? 'scaledDotProductAttention.dropout' : 'scaledDotProductAttention.dropout.blocked',
+    // A fresh generator per call: the same mask on every evaluation of gradcheck.
+    fn: (q, k, v) =>
+      F.scaledDotProductAttention(q, k, v, { dropoutP: 0.4, generator: new nb.Generator(7), kernel, blockSize: 2 }),
+    noTorch:
+      'the dropout mask comes from the nabla generator; both kernels draw the same mask (test/attention.test.ts)',
+    samples: [
+      sm('3-D', [
+        [2, 3, 4],
+        [2, 5, 4],
+        [2, 5, 3],
+      ]),
+    ],
+  })),
 ];

@@ -39,7 +39,7 @@ const conv: OpSpec[] = [
     torch: 'F.conv2d(a, b, c, padding=1)',
     samples: [
       { inputs: [[1, 2, 3, 3], [2, 2, 2, 2], [2]] },
-      { label: 'non-contiguous', inputs: [nc([2, 2, 3, 3]), nc([2, 2, 3, 2]), [2]] },
+      { label: 'non-contiguous, batch 2 (SEEDS C.1 #1)', inputs: [nc([2, 2, 3, 3]), nc([2, 2, 3, 2]), [2]] },
       { label: 'unbatched', inputs: [[2, 3, 2], [2, 2, 3, 3], [2]] },
       { label: 'size 0 batch', inputs: [[0, 2, 3, 3], [2, 2, 3, 3], [2]] },
       { label: 'float32', inputs: [f32([2, 3, 5, 4]), f32([4, 3, 3, 3]), f32([4])], noGradcheck: FLOAT32 },
@@ -47,8 +47,10 @@ const conv: OpSpec[] = [
   },
   {
     name: 'conv2d.strideDilation',
-    fn: (a, b) => F.conv2d(a, b, null, { stride: [2, 1], padding: [1, 2], dilation: [2, 1] }),
-    torch: 'F.conv2d(a, b, None, stride=(2, 1), padding=(1, 2), dilation=(2, 1))',
+    // Stride and dilation differ within each dim: a tap is at o * stride + j * dilation, not the
+    // swapped formula of SEEDS C.1 defect #10.
+    fn: (a, b) => F.conv2d(a, b, null, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }),
+    torch: 'F.conv2d(a, b, None, stride=(2, 1), padding=(1, 2), dilation=(1, 2))',
     samples: [
       {
         inputs: [
@@ -316,6 +318,18 @@ const pooling: OpSpec[] = [
     fn: (a) => F.adaptiveAvgPool2d(a, [null, 3]),
     torch: 'F.adaptive_avg_pool2d(a, (None, 3))',
     samples: [{ inputs: [[1, 2, 4, 5]] }],
+  },
+  {
+    name: 'adaptiveAvgPool3d',
+    fn: (a) => F.adaptiveAvgPool3d(a, [2, null, 3]),
+    torch: 'F.adaptive_avg_pool3d(a, (2, None, 3))',
+    samples: [{ inputs: [[1, 2, 3, 2, 4]] }],
+  },
+  {
+    name: 'interpolate.area3d',
+    fn: (a) => F.interpolate(a, { size: [2, 3, 1], mode: 'area' }),
+    torch: "F.interpolate(a, size=(2, 3, 1), mode='area')",
+    samples: [{ inputs: [[1, 1, 3, 4, 2]] }],
   },
   {
     name: 'adaptiveMaxPool1d',

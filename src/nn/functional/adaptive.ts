@@ -84,6 +84,14 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   return adaptiveAvgPoolNd('adaptive_avg_pool2d', 2, input, outputSize);
 }
 
+/**
+ * 3-D adaptive average pooling of `input: [N, C, D, H, W]` (or `[C, D, H, W]`) to `outputSize`.
+ * @example nn.functional.adaptiveAvgPool3d(nb.randn([1, 2, 5, 6, 7]), [2, 3, null]) // [1, 2, 2, 3, 7]
+ */
+export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolNd('adaptive_avg_pool3d', 3, input, outputSize);
+}
+
 type AdaptiveMaxResult<O> = O extends { returnIndices: true } ? [Tensor, Tensor] : Tensor;
 
 function adaptiveMaxPoolNd(op: string, nd: number, input: Tensor, outputSize: AdaptiveSize, returnIndices: boolean) {

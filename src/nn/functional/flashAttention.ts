@@ -1,164 +1,147 @@
-// The blocked attention primitive and the plain composite it must agree with. Both take q
-// `[BH, Sq, D]`, k `[BH, Sk, D]`, v `[BH, Sk, Dv]` (batch dims already flattened), an optional
-// mask `[..., Sq, Sk]` broadcast to the batch dims (bool: true = attend; float: added), a causal
-// offset, and a dropout probability with the seed of its counter-based mask, so both paths drop
-// exactly the same weights.
+// Memory-efficient (FlashAttention-style) attention, composed per tile from ordinary ops so it
+// runs on the backend's GEMM and elementwise kernels. The forward walks a tile of queries
+// against a tile of keys at a time, keeping a running row maximum, row sum and output (online
+// softmax): per head, no more than one `block x block` tile of scores exists at a time. The
+// backward recomputes every tile from q, k, v and the row log-sum-exp. Measured against a
+// scalar typed-array kernel with the same loops (8 x 4 heads, head dim 32, forward): 4x faster
+// on the wasm backend at 512 tokens (as fast as the composite), 1.2-1.7x slower on js.
+// References: Dao et al. 2022 (https://arxiv.org/abs/2205.14135), Dao 2023 (FlashAttention-2).
 import { grad } from '../../autograd/engine.js';
-import { isGradEnabled } from '../../autograd/mode.js';
+import { isGradEnabled, noGrad } from '../../autograd/mode.js';
+import { maximum } from '../../ops/elementwise.js';
 import { record } from '../../ops/record.js';
 import { reshapeView } from '../../ops/prims/view.js';
-import { softmax } from '../../ops/softmax.js';
-import { allocate } from '../../tensor/dtype.js';
-import { fromArray, type Tensor } from '../../tensor/tensor.js';
-import { flashBackward, flashForward, keepUniform, rowHash, type AttnProblem, type MaskView } from './attentionKernels.js';
+import { cat } from '../../ops/shape.js';
+import { full, zeros } from '../../tensor/create.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { dropoutTile, maskScores, mathAttention, type AttnConfig } from './attentionMath.js';
 
-/** Everything but the tensors: what both attention paths need to know. */
-export interface AttnConfig {
-  scale: number;
-  /** Key j is visible from query i iff j <= i + causalOffset; null = no causal mask. */
-  causalOffset: number | null;
-  dropP: number;
-  seed: number;
-  block: number;
+// exp(s - m) with m = -inf (a row with nothing visible yet) must give 0, not NaN.
+const NO_MAX = -Number.MAX_VALUE;
+
+interface Tiles {
+  batch: number[];
+  Sq: number;
+  Sk: number;
+  c: AttnConfig;
+  mask: Tensor | null;
 }
 
-// The mask's offset for each flattened batch index (its batch dims are the leading ones).
-function maskView(mask: Tensor, BH: number): MaskView {
-  const nb = mask.ndim - 2;
-  const offsets = new Float64Array(BH);
-  for (let bh = 0; bh < BH; bh++) {
-    let rest = bh;
-    let off = mask.offset;
-    for (let d = nb - 1; d >= 0; d--) {
-      off += (rest % mask.shape[d]) * mask.strides[d];
-      rest = Math.floor(rest / mask.shape[d]);
+// [start, length] of each tile of n positions.
+function tiles(n: number, block: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i += block) out.push([i, Math.min(block, n - i)]);
+  return out;
+}
+
+// Key tiles the query tile [i0, i0 + rows) can see under the causal mask (all without one).
+function visibleKeys(t: Tiles, i0: number, rows: number): [number, number][] {
+  const all = tiles(t.Sk, t.c.block);
+  const off = t.c.causalOffset;
+  return off === null ? all : all.filter(([j0]) => j0 <= i0 + rows - 1 + off);
+}
+
+// The masked scores of one tile; `qs` is the query tile already scaled.
+function tileScores(t: Tiles, qs: Tensor, k: Tensor, i0: number, rows: number, j0: number, cols: number): Tensor {
+  const m = t.mask ? t.mask.narrow(-2, i0, rows).narrow(-1, j0, cols) : null;
+  return maskScores(qs.matmul(k.narrow(-2, j0, cols).transpose(-2, -1)), m, t.c, i0, j0);
+}
+
+function forward(t: Tiles, q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor] {
+  const { batch, c } = t;
+  const outs: Tensor[] = [];
+  const lses: Tensor[] = [];
+  const qs = q.mul(c.scale);
+  for (const [i0, rows] of tiles(t.Sq, c.block)) {
+    const qi = qs.narrow(-2, i0, rows);
+    let m = full([...batch, rows, 1], -Infinity, { dtype: q.dtype });
+    let l = zeros([...batch, rows, 1], { dtype: q.dtype });
+    let acc = zeros([...batch, rows, v.shape[v.ndim - 1]], { dtype: q.dtype });
+    for (const [j0, cols] of visibleKeys(t, i0, rows)) {
+      const s = tileScores(t, qi, k, i0, rows, j0, cols);
+      const mNew = maximum(m, s.amax(-1, { keepdim: true }));
+      const shift = maximum(mNew, NO_MAX);
+      let p = s.sub(shift).exp();
+      const alpha = m.sub(shift).exp();
+      l = l.mul(alpha).add(p.sum(-1, { keepdim: true }));
+      if (c.dropP > 0) p = p.mul(dropoutTile(batch, i0, rows, j0, cols, c, p.dtype));
+      acc = acc.mul(alpha).add(p.matmul(v.narrow(-2, j0, cols)));
+      m = mNew;
     }
-    offsets[bh] = off;
+    // A row that sees no key: 0 / 0 = NaN, as softmax over all -inf; its lse is -inf.
+    outs.push(acc.div(l));
+    lses.push(maximum(m, NO_MAX).add(l.log()));
   }
-  return {
-    data: mask.storage.data,
-    offsets,
-    rowStride: mask.strides[nb],
-    colStride: mask.strides[nb + 1],
-    bool: mask.dtype === 'bool',
-  };
+  return [cat(outs, -2), cat(lses, -2)];
 }
 
-function problem(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, c: AttnConfig): AttnProblem {
-  const [BH, Sq, D] = q.shape;
-  return {
-    BH,
-    Sq,
-    Sk: k.shape[1],
-    D,
-    Dv: v.shape[2],
-    scale: c.scale,
-    mask: mask ? maskView(mask, BH) : null,
-    causalOffset: c.causalOffset,
-    dropP: c.dropP,
-    seed: c.seed,
-    block: c.block,
-  };
-}
-
-/**
- * The dropout multiplier of every attention weight (`keep / (1 - p)`, or 0), as a tensor
- * `[...batch, Sq, Sk]`: the same draws the blocked kernel makes, for the composite path.
- */
-export function dropoutMultiplier(batch: readonly number[], Sq: number, Sk: number, c: AttnConfig, dtype: Tensor['dtype']): Tensor {
-  const BH = batch.reduce((a, b) => a * b, 1);
-  const data = allocate(dtype, BH * Sq * Sk);
-  const keepScale = c.dropP < 1 ? 1 / (1 - c.dropP) : 0;
-  for (let bh = 0; bh < BH; bh++) {
-    for (let i = 0; i < Sq; i++) {
-      const rh = rowHash(c.seed, bh, i);
-      const o = (bh * Sq + i) * Sk;
-      for (let j = 0; j < Sk; j++) data[o + j] = keepUniform(rh, j) >= c.dropP ? keepScale : 0;
-    }
+// With P = exp(S - lse) and D = rowsum(dO * O): dV = P^T dO, dS = P (dO V^T - D),
+// dQ = scale dS K, dK = scale dS^T Q, dMask = dS; dropout multiplies P and dO V^T by its tile.
+function backward(t: Tiles, [q, k, v, out, lse]: readonly Tensor[], dy: Tensor, wantMask: boolean): Tensor[] {
+  const { batch, c } = t;
+  const delta = dy.mul(out).sum(-1, { keepdim: true });
+  const kt = tiles(t.Sk, c.block);
+  const dk = kt.map(([, cols]) => zeros([...batch, cols, k.shape[k.ndim - 1]], { dtype: q.dtype }));
+  const dv = kt.map(([, cols]) => zeros([...batch, cols, v.shape[v.ndim - 1]], { dtype: q.dtype }));
+  const dq: Tensor[] = [];
+  const dmRows: Tensor[] = [];
+  const qs = q.mul(c.scale);
+  for (const [i0, rows] of tiles(t.Sq, c.block)) {
+    const [qi, qsi, dOi] = [q, qs, dy].map((x) => x.narrow(-2, i0, rows));
+    const [lseI, deltaI] = [lse, delta].map((x) => x.narrow(-2, i0, rows));
+    let dqi = zeros(qi.shape, { dtype: q.dtype });
+    const dmTiles = kt.map(([, cols]) => zeros([...batch, rows, cols], { dtype: q.dtype }));
+    visibleKeys(t, i0, rows).forEach(([j0, cols], j) => {
+      const p = tileScores(t, qsi, k, i0, rows, j0, cols).sub(lseI).exp();
+      const z = c.dropP > 0 ? dropoutTile(batch, i0, rows, j0, cols, c, p.dtype) : null;
+      const [kj, vj] = [k, v].map((x) => x.narrow(-2, j0, cols));
+      dv[j] = dv[j].add((z ? p.mul(z) : p).transpose(-2, -1).matmul(dOi));
+      const dpv = dOi.matmul(vj.transpose(-2, -1));
+      const ds = p.mul((z ? dpv.mul(z) : dpv).sub(deltaI));
+      if (wantMask) dmTiles[j] = ds;
+      dqi = dqi.add(ds.matmul(kj));
+      dk[j] = dk[j].add(ds.transpose(-2, -1).matmul(qi));
+    });
+    dq.push(dqi.mul(c.scale));
+    if (wantMask) dmRows.push(cat(dmTiles, -1));
   }
-  return fromArray(data, [...batch, Sq, Sk], dtype);
-}
-
-/**
- * Plain attention, `softmax(q k^T scale + mask) v`, as a composite of ops; returns the output
- * and the attention weights (after dropout). Used for short sequences, for `needWeights`, and to
- * differentiate the blocked primitive a second time.
- */
-export function mathAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, c: AttnConfig): [Tensor, Tensor] {
-  const Sq = q.shape[q.ndim - 2];
-  const Sk = k.shape[k.ndim - 2];
-  let s = q.matmul(k.transpose(-2, -1)).mul(c.scale);
-  if (c.causalOffset !== null) s = s.maskedFill(causalBlocked(Sq, Sk, c.causalOffset), -Infinity);
-  if (mask !== null) s = mask.dtype === 'bool' ? s.maskedFill(mask.logicalNot(), -Infinity) : s.add(mask);
-  let w = softmax(s, -1);
-  if (c.dropP > 0) w = w.mul(dropoutMultiplier(s.shape.slice(0, -2), Sq, Sk, c, w.dtype));
-  return [w.matmul(v), w];
-}
-
-// [Sq, Sk] bool, true where key j is hidden from query i (j > i + offset).
-function causalBlocked(Sq: number, Sk: number, offset: number): Tensor {
-  const data = new Uint8Array(Sq * Sk);
-  for (let i = 0; i < Sq; i++) for (let j = Math.max(0, i + offset + 1); j < Sk; j++) data[i * Sk + j] = 1;
-  return fromArray(data, [Sq, Sk], 'bool');
+  const grads = [cat(dq, -2), cat(dk, -2).mul(c.scale), cat(dv, -2)];
+  return wantMask ? [...grads, cat(dmRows, -2)] : grads;
 }
 
 // The gradients of `mathAttention` for `dy`, with the graph recorded (second derivatives).
-function compositeGrads(inputs: readonly Tensor[], hasMask: boolean, c: AttnConfig, dy: Tensor, needs: readonly boolean[]) {
+function compositeGrads(inputs: readonly Tensor[], c: AttnConfig, dy: Tensor, needs: readonly boolean[]) {
   // Fresh views give every input its own graph node to collect the gradient at.
   const xs = inputs.map((x, i) => (needs[i] ? reshapeView(x, x.shape, x.strides) : x));
+  const [y] = mathAttention(xs[0], xs[1], xs[2], xs[3] ?? null, c);
   const wanted = xs.filter((_, i) => needs[i]);
-  // The mask arrives with its batch dims; the composite wants them flattened like q's.
-  const mask = hasMask ? xs[3].reshape([xs[0].shape[0], xs[0].shape[1], xs[1].shape[1]]) : null;
-  const [y] = mathAttention(xs[0], xs[1], xs[2], mask, c);
   const gs = grad(y, wanted, { gradOutputs: dy, createGraph: true, allowUnused: true, materializeGrads: true });
   let n = 0;
   return needs.map((w) => (w ? gs[n++] : null));
 }
 
 /**
- * Memory-efficient attention as one primitive: the forward and backward kernels of
- * attentionKernels.ts, saving only q, k, v, the output and the row log-sum-exp. Its gradient is
- * computed by the blocked backward kernel; under `createGraph` it differentiates the composite
- * instead, so higher-order gradients exist. Inputs must be contiguous and of one float dtype;
- * `mask` (bool or float of the same dtype) is `[...batch, Sq, Sk]` whose batch dims flatten to BH.
+ * Memory-efficient attention as one primitive on q `[...batch, Sq, D]`, k `[...batch, Sk, D]`,
+ * v `[...batch, Sk, Dv]` (same batch dims and float dtype) and an optional mask
+ * `[...batch, Sq, Sk]` (bool keep-mask, or float of q's dtype, typically an expanded view).
+ * It saves q, k, v, the output and the row log-sum-exp, never the weights. Under `createGraph`
+ * its gradient differentiates the composite instead, so higher-order gradients exist.
  */
 export function blockedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, c: AttnConfig): Tensor {
-  const p = problem(q, k, v, mask, c);
-  const dtype = q.dtype;
-  const out = allocate(dtype, p.BH * p.Sq * p.Dv);
-  const lse = new Float64Array(p.BH * p.Sq);
-  flashForward(p, q.storage.data, k.storage.data, v.storage.data, out, lse);
-  const y = fromArray(out, [p.BH, p.Sq, p.Dv], dtype);
-  const lseT = fromArray(lse, [p.BH, p.Sq], 'float64');
-  const inputs = mask ? [q, k, v, mask] : [q, k, v];
+  const shape = { batch: q.shape.slice(0, -2), Sq: q.shape[q.ndim - 2], Sk: k.shape[k.ndim - 2], c };
+  const [y, lse] = noGrad(() => forward({ ...shape, mask }, q, k, v));
+  const hasMask = mask !== null;
+  const floatMask = hasMask && mask.dtype !== 'bool';
   return record(
     'scaledDotProductAttention',
     y,
-    inputs,
+    hasMask ? [q, k, v, mask] : [q, k, v],
     (dy, saved, needs) => {
-      const [sq, sk, sv, so, sl] = saved;
-      const sm = mask ? saved[5] : null;
-      if (isGradEnabled()) return compositeGrads([sq, sk, sv, ...(sm ? [sm] : [])], sm !== null, c, dy, needs);
-      const pb = problem(sq, sk, sv, sm, c);
-      const g = dy.contiguous();
-      const dq = new Float64Array(sq.numel());
-      const dk = new Float64Array(sk.numel());
-      const dv = new Float64Array(sv.numel());
-      const wantMask = sm !== null && needs[3];
-      const dm = wantMask ? allocate(dtype, pb.BH * pb.Sq * pb.Sk) : null;
-      const data = [sq, sk, sv, so, g].map((t) => t.storage.data);
-      flashBackward(pb, data, sl.storage.data as Float64Array, dq, dk, dv, dm);
-      const wrap = (a: Float64Array, like: Tensor) =>
-        fromArray(dtype === 'float64' ? a : Float32Array.from(a), like.shape, dtype);
-      const grads: (Tensor | null)[] = [needs[0] ? wrap(dq, sq) : null, needs[1] ? wrap(dk, sk) : null, needs[2] ? wrap(dv, sv) : null];
-      if (sm !== null) grads.push(dm ? fromArray(dm, sm.shape, dtype) : null);
-      return grads;
+      const m = hasMask ? saved[5] : null;
+      if (isGradEnabled()) return compositeGrads([saved[0], saved[1], saved[2], ...(m ? [m] : [])], c, dy, needs);
+      const gs = backward({ ...shape, mask: m }, saved, dy, floatMask && needs[3]);
+      return needs.map((n, i) => (n ? (gs[i] ?? null) : null));
     },
-    mask ? [q, k, v, y, lseT, mask] : [q, k, v, y, lseT],
+    hasMask ? [q, k, v, y, lse, mask] : [q, k, v, y, lse],
   );
-}
-
-/** `t` laid out densely from offset 0, as the kernels index it (a copy only when needed). */
-export function dense(t: Tensor): Tensor {
-  return t.offset === 0 && t.isContiguous() ? t : t.clone();
 }

@@ -44,12 +44,19 @@ export {
   type InstanceNormOptions,
 } from './normalization.js';
 export * from './losses.js';
-export * from './conv.js';
+export { conv1d, conv2d, conv3d, type ConvOptions } from './conv.js';
+export * from './convTranspose.js';
 export * from './fold.js';
 export type { SizeArg } from './geometry.js';
-export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, maxUnpool2d } from './pooling.js';
-export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from './pooling.js';
-export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from './adaptive.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, type MaxPoolOptions, type AvgPoolOptions } from './pooling.js';
+export { maxUnpool2d, type MaxUnpoolOptions } from './unpool.js';
+export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+} from './adaptive.js';
 export type { AdaptiveSize } from './adaptive.js';
 export * from './upsample.js';
 export {

@@ -54,7 +54,10 @@ const OP = 'multiHeadAttentionForward';
 function checkMaskDType(name: string, m: Tensor): void {
   checkTensor(OP, m, name);
   if (m.dtype !== 'bool' && !isFloat(m.dtype)) {
-    throw new DTypeError(OP, `expected ${name} to be bool or floating point (only bool and floating types of masks are supported), got ${m.dtype}`);
+    throw new DTypeError(
+      OP,
+      `expected ${name} to be bool or floating point (only bool and floating types of masks are supported), got ${m.dtype}`,
+    );
   }
 }
 
@@ -69,7 +72,9 @@ function attnMask4d(m: Tensor, N: number, H: number, L: number, S: number): Tens
   }
   if (m.ndim === 3) {
     if (m.shape[0] !== N * H || m.shape[1] !== L || m.shape[2] !== S) {
-      throw new ShapeError(OP, `expected a 3-D attnMask of shape [${N * H}, ${L}, ${S}], got ${fmtShape(m.shape)}`, [m.shape]);
+      throw new ShapeError(OP, `expected a 3-D attnMask of shape [${N * H}, ${L}, ${S}], got ${fmtShape(m.shape)}`, [
+        m.shape,
+      ]);
     }
     return m.reshape([N, H, L, S]);
   }
@@ -77,7 +82,8 @@ function attnMask4d(m: Tensor, N: number, H: number, L: number, S: number): Tens
 }
 
 // One more column (a bias or zero key that everyone may attend to).
-const padKey = (m: Tensor | null) => (m === null ? null : cat([m, zeros([...m.shape.slice(0, -1), 1], { dtype: m.dtype })], -1));
+const padKey = (m: Tensor | null) =>
+  m === null ? null : cat([m, zeros([...m.shape.slice(0, -1), 1], { dtype: m.dtype })], -1);
 
 // Both masks as the core attention wants them: bool keep-mask or float additive mask.
 function mergeMasks(masks: (Tensor | null)[], dtype: Tensor['dtype']): Tensor | null {
@@ -151,7 +157,10 @@ export function multiHeadAttentionForward(
     );
   }
   if (!Number.isInteger(numHeads) || numHeads < 1 || E % numHeads !== 0) {
-    throw new ValueError(OP, `expected numHeads dividing the embedding size ${E} (embed_dim must be divisible by num_heads), got ${numHeads}`);
+    throw new ValueError(
+      OP,
+      `expected numHeads dividing the embedding size ${E} (embed_dim must be divisible by num_heads), got ${numHeads}`,
+    );
   }
   const H = numHeads;
   const hd = E / H;
@@ -164,7 +173,11 @@ export function multiHeadAttentionForward(
   if (kpm) {
     checkMaskDType('keyPaddingMask', kpm);
     if (kpm.ndim !== 2 || kpm.shape[0] !== N || kpm.shape[1] !== S) {
-      throw new ShapeError(OP, `expected keyPaddingMask of shape [${N}, ${S}], got ${fmtShape(opts.keyPaddingMask!.shape)}`, [kpm.shape]);
+      throw new ShapeError(
+        OP,
+        `expected keyPaddingMask of shape [${N}, ${S}], got ${fmtShape(opts.keyPaddingMask!.shape)}`,
+        [kpm.shape],
+      );
     }
     kpm = kpm.reshape([N, 1, 1, S]);
   }
@@ -179,7 +192,7 @@ export function multiHeadAttentionForward(
   if (opts.addZeroAttn) {
     kh = cat([kh, zeros([N, H, 1, hd], { dtype: kh.dtype })], 2);
     vh = cat([vh, zeros([N, H, 1, hd], { dtype: vh.dtype })], 2);
-    [am, kpm, S] = [padKey(am), padKey(kpm), S + 1];
+    [am, kpm] = [padKey(am), padKey(kpm)];
   }
   const core = {
     mask: mergeMasks([am, kpm], qh.dtype),

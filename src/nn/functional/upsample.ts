@@ -5,7 +5,7 @@ import { ShapeError, UnsupportedOpError, ValueError, fmtShape } from '../../erro
 import { checkTensor } from '../../ops/operands.js';
 import { indexSelectPrim } from '../../ops/prims/indexSelect.js';
 import { fromArray, type Tensor } from '../../tensor/tensor.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './adaptive.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d } from './adaptive.js';
 import { floatInput, fmtTuple } from './geometry.js';
 
 /** Interpolation modes of `interpolate` and `nn.Upsample`. */
@@ -156,8 +156,7 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
     );
   const { size, scales } = sizesOf(op, x, opts);
   if (mode === 'area') {
-    if (nd === 3) throw new UnsupportedOpError(op, "mode 'area' supports 3D and 4D inputs, got 5D");
-    return nd === 1 ? adaptiveAvgPool1d(x, size) : adaptiveAvgPool2d(x, size);
+    return [adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d][nd - 1](x, size);
   }
   let y = x;
   for (let i = 0; i < nd; i++) {

@@ -25,10 +25,13 @@ const buf = (t: Tensor): Buf => {
  *
  * It is one node rather than a node per step because of fan-out: T per-step nodes reading
  * slices of `xp` send T gradients of `xp`'s full size back through the engine, which sums them
- * (O(T^2) memory traffic; 1.3-1.6 s of the 64-step W4 LSTM backward). Here the backward writes
- * each step's gate gradients straight into one `dxp`. Per step the forward runs one GEMM and one
- * fused cell kernel, the backward one fused cell kernel and one GEMM; the weight gradients are
- * one GEMM over all steps. Under `createGraph` the rule differentiates `rnnLayerMath` instead.
+ * (O(T^2) memory traffic: about 0.3 s for the 64 slices of the W4 LSTM alone, wasm backend).
+ * Here the backward writes each step's gate gradients straight into one `dxp`. Per step the
+ * forward runs one GEMM and one fused cell kernel, the backward one fused cell kernel and one
+ * GEMM; the weight gradients are one GEMM over all steps. W4 (LSTM B 16, T 64, in 64, H 128,
+ * forward + backward, wasm backend, 2 loaded cores): 574 ms with the cell formulas as ops, 183 ms
+ * with a fused cell primitive per step, 57 ms with this primitive. Under `createGraph` the rule
+ * differentiates `rnnLayerMath` instead, so second derivatives exist.
  */
 export function rnnLayerPrim(
   cfg: RnnLayerConfig,
