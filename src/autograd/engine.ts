@@ -1,4 +1,5 @@
 import { BackwardNotSupportedError, ShapeError, fmtShape } from '../errors.js';
+import { full } from '../tensor/create.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
@@ -131,10 +132,34 @@ function run(
     }
   }
 
+  // Buffers the engine allocated for one node alone may be summed into in place; a gradient that
+  // arrived from a rule may be shared (add's rule hands dy to both inputs), so it never is.
+  const owned = new Set<Node>();
   const add = (n: Node, g: Tensor) => {
     checkGrad(n, g);
     const prev = buffer.get(n);
-    buffer.set(n, prev === undefined ? g : prev.add(g));
+    if (prev === undefined) buffer.set(n, g);
+    else if (!createGraph && owned.has(n)) prev.add_(g);
+    else {
+      buffer.set(n, prev.add(g));
+      if (!createGraph) owned.add(n);
+    }
+  };
+  // A slice's gradient is dy placed into zeros of the input's shape. When a tensor is read slice
+  // by slice (a time loop over a sequence), building that full-size tensor per slice costs
+  // O(T^2); instead the slice adds dy into one buffer owned by the input's node.
+  const scatter = (node: Node, g: Tensor): boolean => {
+    const c = node.next[0];
+    if (createGraph || node.scatterGrad === null || c === null) return false;
+    let buf = buffer.get(c);
+    if (buf === undefined || !owned.has(c)) {
+      const fresh = buf === undefined ? zerosOf(c) : buf.contiguous() === buf ? buf.clone() : buf.contiguous();
+      buffer.set(c, fresh);
+      owned.add(c);
+      buf = fresh;
+    }
+    node.scatterGrad(buf, g);
+    return true;
   };
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
@@ -150,7 +175,7 @@ function run(
         if (ti !== undefined) captured[ti] = captured[ti] === null ? g : captured[ti]!.add(g);
         if (node instanceof AccumulateGrad) {
           if (!targets) node.variable.grad = accumulate(node.variable.grad, g, createGraph);
-        } else {
+        } else if (!scatter(node, g)) {
           const gs = node.apply(g);
           for (let i = 0; i < node.next.length; i++) {
             const c = node.next[i];
@@ -165,6 +190,10 @@ function run(
     setGradEnabled(prevMode);
   }
   return captured;
+}
+
+function zerosOf(n: Node): Tensor {
+  return full(n.shape, 0, { dtype: n.dtype });
 }
 
 // First gradient: a private copy, so in-place accumulation never writes into a tensor the

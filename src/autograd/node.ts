@@ -29,6 +29,12 @@ export class Node {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly hooks: GradHook[] = [];
+  /**
+   * For a node whose gradient is its output gradient placed into a region of zeros (slices):
+   * adds `dy` into that region of `buf`, a buffer of the input's shape, in place. The engine
+   * uses it instead of `apply` when it need not record the backward pass.
+   */
+  scatterGrad: ((buf: Tensor, dy: Tensor) => void) | null = null;
   /** A non-leaf tensor that asked for `retainGrad()`. */
   retained: Tensor | null = null;
   #fn: BackwardFn | null;

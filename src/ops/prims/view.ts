@@ -70,7 +70,23 @@ export function sliceView(x: Tensor, spec: readonly SliceSpec[]): Tensor {
     spec.every((s) => s.length > 0) ? offset : x.offset,
   );
   const from = x.shape;
-  return record('slice', y, [x], (dy) => [sliceScatter(zeros(from, { dtype: dy.dtype }), dy, spec)]);
+  const out = record('slice', y, [x], (dy) => [sliceScatter(zeros(from, { dtype: dy.dtype }), dy, spec)]);
+  if (out.gradFn !== null) out.gradFn.scatterGrad = (buf, dy) => regionOf(buf, spec).add_(dy);
+  return out;
+}
+
+// The slice `spec` of a contiguous engine-owned buffer, as a tensor to add into.
+function regionOf(buf: Tensor, spec: readonly SliceSpec[]): Tensor {
+  let offset = buf.offset;
+  spec.forEach((s, i) => (offset += s.start * buf.strides[i]));
+  const shape = spec.map((s) => s.length);
+  return new Tensor(
+    buf.storage,
+    shape,
+    spec.map((s, i) => buf.strides[i] * s.step),
+    offset,
+    buf.dtype,
+  );
 }
 
 /** Where the diagonal `offset` of dims `d1`, `d2` lies in a strided layout. */
