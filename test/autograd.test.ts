@@ -139,12 +139,14 @@ describe('backward', () => {
       [4, 14, 14],
     ]);
     // The same sums through createGraph (the recorded path) agree and stay differentiable.
-    const [g] = nb.grad(z.select(0, 2).square().sum().add(z.select(0, 2).sum()), [x], { createGraph: true });
+    const z2 = x.mul(1);
+    const [g] = nb.grad(z2.select(0, 2).square().sum().add(z2.select(0, 2).sum()), [x], { createGraph: true });
     assert.deepEqual(g.tolist(), [
       [0, 0, 0],
       [0, 0, 0],
       [15, 17, 19],
     ]);
+    assert.equal(g.requiresGrad, true);
   });
 
   test('a graph 20,000 ops deep does not overflow the stack', () => {
