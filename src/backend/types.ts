@@ -39,6 +39,7 @@ export const UNARY_OPS = [
   'acosh',
   'atanh',
   'sigmoid',
+  'relu',
   'erf',
   'erfc',
   'floor',

@@ -3,21 +3,30 @@ import type { BinaryKernel, BinaryOp, UnaryKernel, UnaryOp, View } from '../type
 import { erf, erfc, floorDivide, remainder, roundHalfEven, sigmoid, sign } from './math.js';
 import { isContiguousView, offsets } from './strided.js';
 
+// How a kernel walks an operand: in order from `start` (contiguous), always at `start` (a
+// broadcast scalar, every stride 0), or through a table of offsets (any other layout).
+type Walk = { start: number; step: 0 | 1 } | { table: Int32Array };
+
+function walk(v: View): Walk {
+  if (isContiguousView(v)) return { start: v.offset, step: 1 };
+  if (v.strides.every((st) => st === 0)) return { start: v.offset, step: 0 };
+  return { table: offsets(v) };
+}
+
 function unary(f: (x: number) => number): UnaryKernel {
   return (x: View, out: TypedArray) => {
     const n = out.length;
     const d = x.data;
     // bool outputs must store 0/1, not a truncated number.
-    if (out instanceof Uint8Array) {
-      const o = offsets(x);
-      for (let i = 0; i < n; i++) out[i] = f(d[o[i]]) ? 1 : 0;
-    } else if (isContiguousView(x)) {
-      const s = x.offset;
-      for (let i = 0; i < n; i++) out[i] = f(d[s + i]);
-    } else {
-      const o = offsets(x);
-      for (let i = 0; i < n; i++) out[i] = f(d[o[i]]);
-    }
+    const g = out instanceof Uint8Array ? (v: number) => (f(v) ? 1 : 0) : f;
+    const w = walk(x);
+    if ('table' in w) {
+      const o = w.table;
+      for (let i = 0; i < n; i++) out[i] = g(d[o[i]]);
+    } else if (w.step === 1) {
+      const s = w.start;
+      for (let i = 0; i < n; i++) out[i] = g(d[s + i]);
+    } else out.fill(g(d[w.start]));
   };
 }
 
@@ -26,19 +35,26 @@ function binary(f: (a: number, b: number) => number): BinaryKernel {
     const n = out.length;
     const ad = a.data;
     const bd = b.data;
-    if (out instanceof Uint8Array) {
-      const ao = offsets(a);
-      const bo = offsets(b);
-      for (let i = 0; i < n; i++) out[i] = f(ad[ao[i]], bd[bo[i]]) ? 1 : 0;
-    } else if (isContiguousView(a) && isContiguousView(b)) {
-      const as = a.offset;
-      const bs = b.offset;
-      for (let i = 0; i < n; i++) out[i] = f(ad[as + i], bd[bs + i]);
-    } else {
-      const ao = offsets(a);
-      const bo = offsets(b);
-      for (let i = 0; i < n; i++) out[i] = f(ad[ao[i]], bd[bo[i]]);
+    const g = out instanceof Uint8Array ? (u: number, v: number) => (f(u, v) ? 1 : 0) : f;
+    const wa = walk(a);
+    const wb = walk(b);
+    if (!('table' in wa) && !('table' in wb)) {
+      // Contiguous or scalar operands: the common cases, with no offset tables.
+      const as = wa.start;
+      const bs = wb.start;
+      if (wa.step === 1 && wb.step === 1) for (let i = 0; i < n; i++) out[i] = g(ad[as + i], bd[bs + i]);
+      else if (wa.step === 1) {
+        const bv = bd[bs];
+        for (let i = 0; i < n; i++) out[i] = g(ad[as + i], bv);
+      } else if (wb.step === 1) {
+        const av = ad[as];
+        for (let i = 0; i < n; i++) out[i] = g(av, bd[bs + i]);
+      } else out.fill(g(ad[as], bd[bs]));
+      return;
     }
+    const ao = 'table' in wa ? wa.table : offsets(a);
+    const bo = 'table' in wb ? wb.table : offsets(b);
+    for (let i = 0; i < n; i++) out[i] = g(ad[ao[i]], bd[bo[i]]);
   };
 }
 
@@ -70,6 +86,8 @@ export const unaryKernels: { [K in UnaryOp]: UnaryKernel } = {
   acosh: unary(Math.acosh),
   atanh: unary(Math.atanh),
   sigmoid: unary(sigmoid),
+  // NaN stays NaN (x > 0 is false for NaN, so test it first).
+  relu: unary((x) => (x > 0 || x !== x ? x : 0)),
   erf: unary(erf),
   erfc: unary(erfc),
   floor: unary(Math.floor),
@@ -131,6 +149,18 @@ export function copy(src: View, dst: View): void {
 
 /** `out[i] = cond[i] ? a[i] : b[i]`. */
 export function where(cond: View, a: View, b: View, out: TypedArray): void {
+  const wc = walk(cond);
+  const wa = walk(a);
+  const wb = walk(b);
+  // The usual call: a contiguous mask choosing between a contiguous tensor and a scalar.
+  if (!('table' in wc) && wc.step === 1 && !('table' in wa) && !('table' in wb)) {
+    const cd = cond.data;
+    const ad = a.data;
+    const bd = b.data;
+    const [cs, as, bs, ak, bk] = [wc.start, wa.start, wb.start, wa.step, wb.step];
+    for (let i = 0; i < out.length; i++) out[i] = cd[cs + i] !== 0 ? ad[as + ak * i] : bd[bs + bk * i];
+    return;
+  }
   const co = offsets(cond);
   const ao = offsets(a);
   const bo = offsets(b);

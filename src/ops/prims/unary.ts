@@ -41,6 +41,8 @@ const rules: { [K in UnaryOp]: UnaryRule | null } = {
   acosh: { save: 'x', grad: (dy, x) => dy.mul(x.mul(x).sub(1).rsqrt()) }, // dx / sqrt(x^2 - 1)
   atanh: { save: 'x', grad: (dy, x) => dy.div(x.mul(x).neg().add(1)) }, // dx / (1 - x^2)
   sigmoid: { save: 'y', grad: (dy, y) => dy.mul(y.mul(y.neg().add(1))) }, // d s(x) = s(1 - s) dx
+  // d relu(x) = [x > 0] dx, so 0 at the kink as in PyTorch; y > 0 exactly where x > 0.
+  relu: { save: 'y', grad: (dy, y) => dy.mul(y.gt(0).to(dy.dtype)) },
   erf: { save: 'x', grad: (dy, x) => dy.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)) }, // 2/sqrt(pi) e^-x^2 dx
   erfc: { save: 'x', grad: (dy, x) => dy.mul(x.mul(x).neg().exp().mul(-TWO_OVER_SQRT_PI)) },
   floor: zero,
@@ -54,7 +56,7 @@ const rules: { [K in UnaryOp]: UnaryRule | null } = {
 };
 
 // Functions that keep an integer input's dtype; every other numeric function computes in float.
-const KEEPS_INT = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'floor', 'ceil', 'round', 'trunc']);
+const KEEPS_INT = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'floor', 'ceil', 'round', 'trunc', 'relu']);
 
 /** The dtype `op` returns for an input of dtype `d`. */
 export function unaryResultType(op: UnaryOp, d: DType): DType {
