@@ -1,4 +1,4 @@
-// nabla's side of the benchmark: `tsx bench/nabla.ts --backend js|wasm --threads N --out FILE
+// nabla's side of the benchmark: `tsx bench/nabla.ts --backend js|wasm --threads N --jsonl FILE
 // --data DIR [--quick]` (run.mjs starts it from the repository root with the root's tsx).
 //
 // Until nn and optim land, the models are written with raw tensor ops and a hand-written Adam
@@ -114,7 +114,7 @@ async function w1(): Promise<void> {
     const a = constant(randn(n * n, 1), [n, n]);
     const b = constant(randn(n * n, 2), [n, n]);
     const res = await measure(() => time(() => nb.matmul(a, b)));
-    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps });
+    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps, cold: res.cold });
   }
 }
 
@@ -188,7 +188,7 @@ async function w3(): Promise<void> {
     });
   };
   const res = await measure(() => time(step));
-  record('W3', res.ms, 'ms/step', { reps: res.reps });
+  record('W3', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
 }
 
 async function w4(): Promise<void> {
@@ -222,7 +222,7 @@ async function w4(): Promise<void> {
     nb.stack(hs).sum().backward();
   };
   const res = await measure(() => time(step));
-  record('W4', res.ms, 'ms/step', { reps: res.reps });
+  record('W4', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
 }
 
 async function w5(): Promise<void> {
@@ -266,7 +266,7 @@ async function w5(): Promise<void> {
     layerNorm(h1.add(f), p.g2, p.be2).sum().backward();
   };
   const res = await measure(() => time(step));
-  record('W5', res.ms, 'ms/step', { reps: res.reps, note: 'post-LN' });
+  record('W5', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'post-LN' });
 }
 
 async function w6(): Promise<void> {
@@ -276,7 +276,10 @@ async function w6(): Promise<void> {
   const ops: Record<string, () => T> = { add: () => nb.add(a, b), exp: () => nb.exp(a), relu: () => nb.relu(a) };
   for (const [name, op] of Object.entries(ops)) {
     const res = await measure(() => time(op));
-    record(`W6.${name}`, W6_BYTES[name as keyof typeof W6_BYTES] / res.ms / 1e6, 'GB/s', { reps: res.reps });
+    record(`W6.${name}`, W6_BYTES[name as keyof typeof W6_BYTES] / res.ms / 1e6, 'GB/s', {
+      reps: res.reps,
+      cold: res.cold,
+    });
   }
 }
 

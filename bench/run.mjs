@@ -2,6 +2,7 @@
 // after the other, collects their JSON lines and writes bench/RESULTS.md (and results.json).
 //
 //   node bench/run.mjs [--quick] [--configs REGEX] [--only REGEX] [--out FILE] [--timeout S]
+//   node bench/run.mjs --render bench/RESULTS.json   (rewrite RESULTS.md from saved results)
 //
 // --configs picks configurations by id (e.g. 'jax|nabla'), --only picks workloads (e.g. 'W1|W6').
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from './lib/common.mjs';
+import { parseArgs, POLICY, W2 } from './lib/common.mjs';
 import { prepareData } from './lib/data.mjs';
 import { renderResults } from './lib/report.mjs';
 
@@ -124,7 +125,7 @@ function readLines(file) {
 function runChild(cfg, dataDir, tmp) {
   const out = join(tmp, `${cfg.id}.jsonl`);
   rmSync(out, { force: true });
-  const childArgs = [...cfg.args, '--out', out, '--data', dataDir];
+  const childArgs = [...cfg.args, '--jsonl', out, '--data', dataDir];
   if (QUICK) childArgs.push('--quick');
   if (typeof opts.only === 'string') childArgs.push('--only', opts.only);
   const load = os.loadavg()[0];
@@ -206,6 +207,20 @@ function torchBlas() {
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
+/** Formats the written files with the repository's prettier (so `npm run lint` stays clean), if present. */
+function prettify(files) {
+  const bin = join(ROOT, 'node_modules', '.bin', 'prettier');
+  if (existsSync(bin)) spawnSync(bin, ['--write', '--log-level', 'warn', ...files], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** `--render FILE.json`: rewrites the report from a saved results file, without running anything. */
+function rerender(file) {
+  const { info, results } = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(OUT, renderResults(info, results));
+  prettify([OUT]);
+  process.stderr.write(`wrote ${OUT} from ${file}\n`);
+}
+
 async function main() {
   const started = Date.now();
   const tmp = join(os.tmpdir(), 'nabla-bench');
@@ -254,12 +269,17 @@ async function main() {
     nabla: gitHead(),
     torchBlas: torch ? torchBlas() : null,
     timeoutS: TIMEOUT_S,
+    policy: POLICY,
+    w2: W2,
     totalS: (Date.now() - started) / 1000,
     loadEnd: os.loadavg()[0],
   };
+  const json = OUT.replace(/\.md$/, '') + '.json';
   writeFileSync(OUT, renderResults(info, results));
-  writeFileSync(OUT.replace(/\.md$/, '') + '.json', JSON.stringify({ info, results }, null, 1) + '\n');
+  writeFileSync(json, JSON.stringify({ info, results }, null, 1) + '\n');
+  prettify([OUT, json]);
   process.stderr.write(`\nwrote ${OUT} in ${info.totalS.toFixed(0)} s\n`);
 }
 
-await main();
+if (typeof opts.render === 'string') rerender(opts.render);
+else await main();

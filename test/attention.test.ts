@@ -129,18 +129,33 @@ describe('KV-cached decoding equals the full causal forward', () => {
     }
   });
 
-  test('TransformerBlock decoder with a padding mask', () => {
-    nb.manualSeed(2);
-    const block = nn.TransformerBlock.decoder(8, 4, 2).double();
-    const x = nb.randn([2, 6, 8], { dtype: 'float64' });
-    const pad = nn.paddingMask([6, 4], 6); // second sequence right-padded after 4 tokens
-    const full = block.call(x, { pad });
+  test('SelfAttention with rotary positions: cached positions continue where the cache ends', () => {
+    nb.manualSeed(4);
+    const sa = new nn.SelfAttention(8, 4, 2, { rotary: true }).double();
+    const x = nb.randn([1, 5, 8], { dtype: 'float64' });
+    const full = sa.call(x, { isCausal: true });
     const cache = new nn.KVCache();
-    const steps = [0, 1, 2, 3, 4, 5].map((t) =>
-      block.forwardCached(x.narrow(1, t, 1), cache, { pad: pad.narrow(1, t, 1) }),
-    );
-    assert.ok(maxDiff(nb.cat(steps, 1), full) < 1e-12);
+    const parts = [sa.forwardCached(x.narrow(1, 0, 2), cache), sa.forwardCached(x.narrow(1, 2, 3), cache)];
+    assert.ok(maxDiff(nb.cat(parts, 1), full) < 1e-12);
+    const plain = new nn.SelfAttention(8, 4, 2).double();
+    plain.loadStateDict(sa.stateDict());
+    assert.ok(maxDiff(plain.call(x, { isCausal: true }), full) > 1e-3, 'the rotation changes the output');
   });
+
+  for (const rotary of [false, true]) {
+    test(`TransformerBlock decoder with a padding mask${rotary ? ' and rotary positions' : ''}`, () => {
+      nb.manualSeed(2);
+      const block = nn.TransformerBlock.decoder(8, 4, 2, { rotary }).double();
+      const x = nb.randn([2, 6, 8], { dtype: 'float64' });
+      const pad = nn.paddingMask([6, 4], 6); // second sequence right-padded after 4 tokens
+      const full = block.call(x, { pad });
+      const cache = new nn.KVCache();
+      const steps = [0, 1, 2, 3, 4, 5].map((t) =>
+        block.forwardCached(x.narrow(1, t, 1), cache, { pad: pad.narrow(1, t, 1) }),
+      );
+      assert.ok(maxDiff(nb.cat(steps, 1), full) < 1e-12);
+    });
+  }
 
   test('TransformerBlock: encoder refuses cached decoding', () => {
     const block = nn.TransformerBlock.encoder(8, 4, 2);

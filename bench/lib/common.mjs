@@ -1,5 +1,5 @@
 // Shared pieces of every JavaScript benchmark child: options, timing, results, data.
-// Children are started by bench/run.mjs with `--out FILE --data DIR [--quick]`; each finished
+// Children are started by bench/run.mjs with `--jsonl FILE --data DIR [--quick]`; each finished
 // figure is appended to FILE as one JSON line, so a child that dies or is killed half-way still
 // leaves the figures it measured.
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
 
 export const args = parseArgs();
 export const QUICK = Boolean(args.quick);
-const OUT = typeof args.out === 'string' ? args.out : null;
+const OUT = typeof args.jsonl === 'string' ? args.jsonl : null;
 const ONLY = typeof args.only === 'string' ? new RegExp(args.only) : null;
 
 /** Whether a workload (`W1`, `W3`, ...) was selected by `--only REGEX` (all by default). */
@@ -63,6 +63,7 @@ if (OUT) {
 
 /** Records one figure: `key` is a row of the table (e.g. `W1.512`), `value` a number. */
 export function record(key, value, unit, extra = {}) {
+  if (extra.cold) extra = { ...extra, note: [extra.note, 'one call, no warm-up'].filter(Boolean).join(', ') };
   emit({ key, value, unit, ...extra });
   const shown = typeof value === 'number' ? value.toPrecision(4) : value;
   process.stderr.write(`  ${key}: ${shown} ${unit}${extra.note ? ` (${extra.note})` : ''}\n`);
@@ -90,11 +91,29 @@ export function median(xs) {
  * Repetition policy. Full: warm-up calls until >= 300 ms were spent (at least 1, at most 50; fast
  * ops need a few calls before allocation and caches settle), then timed calls until >= 5 and
  * >= 1 s of timed work (at most 200). Quick: warm-up until >= 50 ms (1 to 20 calls), then timed
- * calls until >= 3 and >= 200 ms, stopping once 1.5 s are spent (>= 1 call).
+ * calls until >= 3 and >= 200 ms, stopping once 1.5 s are spent (>= 1 call); there, a first
+ * call of >= 3 s is the only sample (its warm-up would double the cost of the slowest cells),
+ * except in children whose first call compiles (see firstCallCompiles).
  */
 export const POLICY = QUICK
-  ? { warmMin: 1, warmMax: 20, warmMs: 50, minReps: 3, minMs: 200, maxReps: 20, budgetMs: 1500 }
-  : { warmMin: 1, warmMax: 50, warmMs: 300, minReps: 5, minMs: 1000, maxReps: 200, budgetMs: Infinity };
+  ? { warmMin: 1, warmMax: 20, warmMs: 50, minReps: 3, minMs: 200, maxReps: 20, budgetMs: 1500, slowMs: 3000 }
+  : {
+      warmMin: 1,
+      warmMax: 50,
+      warmMs: 300,
+      minReps: 5,
+      minMs: 1000,
+      maxReps: 200,
+      budgetMs: Infinity,
+      slowMs: Infinity,
+    };
+
+let compiles = false;
+
+/** Declares that this child's first call of a workload compiles (jax-js jit), so it is never timed. */
+export function firstCallCompiles() {
+  compiles = true;
+}
 
 /**
  * Runs `fn` under POLICY and returns the median and all samples. `fn` (sync or async) times its
@@ -104,7 +123,9 @@ export async function measure(fn, policy = POLICY) {
   let warmSpent = 0;
   for (let i = 0; i < policy.warmMax; i++) {
     if (i >= policy.warmMin && warmSpent >= policy.warmMs) break;
-    warmSpent += await fn();
+    const ms = await fn();
+    if (i === 0 && ms >= policy.slowMs && !compiles) return { ms, reps: [ms], cold: true };
+    warmSpent += ms;
   }
   const reps = [];
   let spent = 0;

@@ -1,6 +1,6 @@
 // Renders bench/RESULTS.md from the runner's collected results: one table (rows = workload
 // figures, columns = configurations) plus the ratio of nabla's best to the best peer.
-import { POLICY, W2 } from './common.mjs';
+import { POLICY as CURRENT_POLICY, W2 as CURRENT_W2 } from './common.mjs';
 
 /** Table rows: key written by the children, label, and whether larger is better. */
 export const ROWS = [
@@ -27,7 +27,7 @@ function fmt(v, key) {
 
 function cell(r, key) {
   const c = r.cells[key];
-  if (c && typeof c.value === 'number') return fmt(c.value, key);
+  if (c && typeof c.value === 'number') return fmt(c.value, key) + (c.cold ? ' (1 call)' : '');
   if (c && c.error) return c.error.replace(/\|/g, '\\|');
   if (r.ended !== 'ok') return r.ended;
   return '—';
@@ -60,9 +60,15 @@ function usageText(r) {
 }
 
 export function renderResults(info, results) {
+  // A saved run carries its own policy; fall back to this process's for older files.
+  const POLICY = info.policy ?? CURRENT_POLICY;
+  const W2 = info.w2 ?? CURRENT_W2;
   const cols = results;
   const hasTorch = cols.some((r) => r.group === 'torch');
-  const rows = ROWS.filter((row) => !row.full || cols.some((r) => row.key in r.cells));
+  const only = info.only ? new RegExp(info.only) : null;
+  const rows = ROWS.filter(
+    (row) => (!only || only.test(row.key.split('.')[0])) && (!row.full || cols.some((r) => row.key in r.cells)),
+  );
   const L = [];
   L.push('# nabla benchmarks');
   L.push('');
@@ -79,7 +85,8 @@ export function renderResults(info, results) {
         `156-step epoch (samples/s are as measured; the accuracy is after ${W2.steps} steps, not one epoch); ` +
         `every other workload warms up for >= ${POLICY.warmMs} ms (1-${POLICY.warmMax} calls), then takes ` +
         `${POLICY.minReps} repetitions (more while they total < ${POLICY.minMs} ms, fewer, down to 1, once ` +
-        `${POLICY.budgetMs / 1000} s are spent); each configuration is stopped after ${info.timeoutS} s. ` +
+        `${POLICY.budgetMs / 1000} s are spent), except that a first call of >= ${POLICY.slowMs / 1000} s is ` +
+        `the only sample ("one call, no warm-up") unless the library compiles on first call (jax-js); each configuration is stopped after ${info.timeoutS} s. ` +
         'Use the full run for figures to quote.',
     );
   } else {
@@ -96,6 +103,15 @@ export function renderResults(info, results) {
       `Node ${info.node}; ${info.platform}. Load average (1 min) ${results[0]?.loadAtStart?.toFixed(2) ?? '?'} at start, ` +
       `${info.loadEnd.toFixed(2)} at end. Total time ${info.totalS.toFixed(0)} s.`,
   );
+  const busy = Math.max(results[0]?.loadAtStart ?? 0, info.loadEnd);
+  if (busy > info.cores) {
+    L.push('');
+    L.push(
+      `**The machine was busy** (load average up to ${busy.toFixed(1)} on ${info.cores} cores, see "CPU used" ` +
+        'below): every figure here is pessimistic, multi-threaded columns most of all. Rerun on an idle machine ' +
+        'before quoting them.',
+    );
+  }
   L.push('');
   const head = ['workload', ...cols.map((r) => r.label), 'nabla best ÷ best JS peer'];
   if (hasTorch) head.push('nabla best ÷ PyTorch best');

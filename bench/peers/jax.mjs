@@ -1,4 +1,4 @@
-// jax-js peer: `node peers/jax.mjs --threads 1|N --out FILE --data DIR [--quick]`.
+// jax-js peer: `node peers/jax.mjs --threads 1|N --jsonl FILE --data DIR [--quick]`.
 // --threads 1 measures jax-js as shipped (no global Worker in Node, so no thread pool);
 // --threads N > 1 installs worker-shim.mjs first, giving jax-js a pool of N worker_threads.
 //
@@ -9,6 +9,7 @@
 import {
   args,
   errText,
+  firstCallCompiles,
   loadData,
   measure,
   measureW2,
@@ -45,6 +46,7 @@ const {
 } = await import('@jax-js/jax');
 await init('wasm');
 defaultDevice('wasm');
+firstCallCompiles();
 meta({
   library: '@jax-js/jax',
   version: pkgVersion('@jax-js/jax'),
@@ -75,7 +77,7 @@ async function w1() {
         c.dispose();
       }),
     );
-    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps });
+    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps, cold: res.cold });
     a.dispose();
     b.dispose();
   }
@@ -185,7 +187,7 @@ async function w3() {
       await blockUntilReady(p);
     }),
   );
-  record('W3', res.ms, 'ms/step', { reps: res.reps });
+  record('W3', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
   tree.dispose([p, x, y]);
   step.dispose();
 }
@@ -234,7 +236,7 @@ async function w4() {
       tree.dispose([loss, g]);
     }),
   );
-  record('W4', res.ms, 'ms/step', { reps: res.reps });
+  record('W4', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
   tree.dispose([p, x]);
   step.dispose();
 }
@@ -288,7 +290,7 @@ async function w5() {
       tree.dispose([loss, g]);
     }),
   );
-  record('W5', res.ms, 'ms/step', { reps: res.reps, note: 'post-LN' });
+  record('W5', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'post-LN' });
   tree.dispose([p, x]);
   step.dispose();
 }
@@ -307,7 +309,7 @@ async function w6() {
         c.dispose();
       }),
     );
-    record(`W6.${name}`, W6_BYTES[name] / res.ms / 1e6, 'GB/s', { reps: res.reps });
+    record(`W6.${name}`, W6_BYTES[name] / res.ms / 1e6, 'GB/s', { reps: res.reps, cold: res.cold });
   }
   a.dispose();
   b.dispose();

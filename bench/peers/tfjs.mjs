@@ -1,4 +1,4 @@
-// TensorFlow.js peer: `node peers/tfjs.mjs --backend cpu|wasm --out FILE --data DIR [--quick]`.
+// TensorFlow.js peer: `node peers/tfjs.mjs --backend cpu|wasm --jsonl FILE --data DIR [--quick]`.
 // Kernels of the cpu and wasm backends run synchronously inside each op call, so a timed region
 // ends when its last op returns; every step runs inside tf.tidy (or an optimizer's minimize,
 // which tidies) and disposes what it created, so memory stays flat across repetitions.
@@ -49,7 +49,7 @@ async function w1() {
         tf.matMul(a, b).dispose();
       }),
     );
-    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps });
+    record(`W1.${n}`, (2 * n ** 3) / res.ms / 1e6, 'GFLOP/s', { reps: res.reps, cold: res.cold });
     a.dispose();
     b.dispose();
   }
@@ -119,7 +119,7 @@ async function w3() {
   };
   try {
     const res = await measure(() => time(() => opt.minimize(loss, false, Object.values(p))));
-    record('W3', res.ms, 'ms/step', { reps: res.reps });
+    record('W3', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
   } catch (e) {
     recordError('W3', `fails: ${errText(e)}`);
   } finally {
@@ -165,7 +165,7 @@ async function w4() {
       for (const g of Object.values(grads)) g.dispose();
     }),
   );
-  record('W4', res.ms, 'ms/step', { reps: res.reps });
+  record('W4', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
   tf.dispose([x, ...Object.values(p)]);
 }
 
@@ -216,7 +216,7 @@ async function w5() {
       for (const g of Object.values(grads)) g.dispose();
     }),
   );
-  record('W5', res.ms, 'ms/step', { reps: res.reps, note: 'post-LN' });
+  record('W5', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'post-LN' });
   tf.dispose([x, ...Object.values(p)]);
 }
 
@@ -227,7 +227,7 @@ async function w6() {
   const ops = { add: () => tf.add(a, b), exp: () => tf.exp(a), relu: () => tf.relu(a) };
   for (const [name, op] of Object.entries(ops)) {
     const res = await measure(() => time(() => op().dispose()));
-    record(`W6.${name}`, W6_BYTES[name] / res.ms / 1e6, 'GB/s', { reps: res.reps });
+    record(`W6.${name}`, W6_BYTES[name] / res.ms / 1e6, 'GB/s', { reps: res.reps, cold: res.cold });
   }
   tf.dispose([a, b]);
 }

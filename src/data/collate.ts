@@ -36,7 +36,10 @@ function collate(samples: readonly unknown[], path: string): unknown {
   const k = kind(first);
   const bad = samples.findIndex((s) => kind(s) !== k);
   if (bad >= 0) {
-    throw new DTypeError(op, `expected every sample${path} to be a ${k} like sample 0, got a ${kind(samples[bad])} in sample ${bad}`);
+    throw new DTypeError(
+      op,
+      `expected every sample${path} to be a ${k} like sample 0, got a ${kind(samples[bad])} in sample ${bad}`,
+    );
   }
   switch (k) {
     case 'Tensor':
@@ -75,7 +78,8 @@ function collate(samples: readonly unknown[], path: string): unknown {
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(first as object)) {
         const missing = samples.findIndex((s) => !Object.hasOwn(s as object, key));
-        if (missing >= 0) throw new DTypeError(op, `expected every sample${path} to have key '${key}', got none in sample ${missing}`);
+        if (missing >= 0)
+          throw new DTypeError(op, `expected every sample${path} to have key '${key}', got none in sample ${missing}`);
         Object.defineProperty(out, key, {
           value: collate(
             samples.map((s) => (s as Record<string, unknown>)[key]),
@@ -106,8 +110,11 @@ function collate(samples: readonly unknown[], path: string): unknown {
  * // { x: Tensor [2, 3], y: Tensor [2] float32 }
  */
 export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
-  if (!Array.isArray(samples) || samples.length === 0) {
-    throw new ShapeError('defaultCollate', `expected a non-empty list of samples, got ${Array.isArray(samples) ? 'an empty list' : kind(samples)}`);
+  if (!Array.isArray(samples as unknown) || samples.length === 0) {
+    throw new ShapeError(
+      'defaultCollate',
+      `expected a non-empty list of samples, got ${Array.isArray(samples) ? 'an empty list' : kind(samples)}`,
+    );
   }
   return collate(samples, '') as Collated<T>;
 }

@@ -47,10 +47,14 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     const op = 'DataLoader';
     const n = lengthOf(op, dataset);
     const shuffle = opts.shuffle ?? false;
-    if (typeof shuffle !== 'boolean') throw new DTypeError(op, `expected shuffle to be a boolean, got ${String(shuffle)}`);
+    if (typeof shuffle !== 'boolean')
+      throw new DTypeError(op, `expected shuffle to be a boolean, got ${String(shuffle)}`);
     generatorOf(op, opts);
     if (opts.sampler != null && shuffle) {
-      throw new ValueError(op, 'expected either sampler or shuffle (sampler option is mutually exclusive with shuffle), got both');
+      throw new ValueError(
+        op,
+        'expected either sampler or shuffle (sampler option is mutually exclusive with shuffle), got both',
+      );
     }
     if (opts.batchSampler != null) {
       if (opts.batchSize !== undefined || shuffle || opts.sampler != null || opts.dropLast) {
@@ -64,7 +68,8 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
       this.dropLast = false;
       this.sampler = null;
     } else {
-      this.sampler = opts.sampler ?? (shuffle ? new RandomSampler(n, { generator: opts.generator }) : new SequentialSampler(n));
+      this.sampler =
+        opts.sampler ?? (shuffle ? new RandomSampler(n, { generator: opts.generator }) : new SequentialSampler(n));
       this.batchSize = opts.batchSize ?? 1;
       this.dropLast = opts.dropLast ?? false;
       this.batchSampler = new BatchSampler(this.sampler, this.batchSize, this.dropLast);

@@ -84,7 +84,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
     if (tensors.length === 0) throw new ValueError(op, 'expected at least one tensor, got none');
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new DTypeError(op, `expected tensor ${i} to be a Tensor, got ${typeof t}`);
-      if (t.ndim === 0) throw new ShapeError(op, `expected tensor ${i} to have at least one dimension, got a 0-d tensor`);
+      if (t.ndim === 0)
+        throw new ShapeError(op, `expected tensor ${i} to have at least one dimension, got a 0-d tensor`);
     });
     const n = tensors[0].shape[0];
     const bad = tensors.findIndex((t) => t.shape[0] !== n);
@@ -151,8 +152,11 @@ export class ConcatDataset<T> extends Dataset<T> {
 
   constructor(datasets: readonly DatasetLike<T>[]) {
     super();
-    if (!Array.isArray(datasets) || datasets.length === 0) {
-      throw new ValueError('ConcatDataset', 'expected a non-empty list of datasets (datasets should not be an empty iterable), got none');
+    if (!Array.isArray(datasets as unknown) || datasets.length === 0) {
+      throw new ValueError(
+        'ConcatDataset',
+        'expected a non-empty list of datasets (datasets should not be an empty iterable), got none',
+      );
     }
     let total = 0;
     this.cumulativeSizes = datasets.map((d) => (total += lengthOf('ConcatDataset', d)));

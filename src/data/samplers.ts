@@ -45,13 +45,19 @@ export function permutation(n: number, g: Generator): number[] {
 
 function checkCount(op: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) {
-    throw new ValueError(op, `expected ${name} to be a positive integer (${name} should be a positive integer value), got ${name}=${v}`);
+    throw new ValueError(
+      op,
+      `expected ${name} to be a positive integer (${name} should be a positive integer value), got ${name}=${v}`,
+    );
   }
 }
 
 function checkBool(op: string, name: string, v: unknown): void {
   if (typeof v !== 'boolean') {
-    throw new DTypeError(op, `expected ${name} to be a boolean (${name} should be a boolean value), got ${name}=${String(v)}`);
+    throw new DTypeError(
+      op,
+      `expected ${name} to be a boolean (${name} should be a boolean value), got ${name}=${String(v)}`,
+    );
   }
 }
 
@@ -156,7 +162,10 @@ export class WeightedRandomSampler implements Sampler {
   constructor(weights: readonly number[] | Tensor, numSamples: number, opts: WeightedRandomSamplerOptions = {}) {
     const op = 'WeightedRandomSampler';
     if (weights instanceof Tensor && weights.ndim !== 1) {
-      throw new ShapeError(op, `expected weights to be a 1-D sequence (weights should be a 1d sequence), got shape ${fmtShape(weights.shape)}`);
+      throw new ShapeError(
+        op,
+        `expected weights to be a 1-D sequence (weights should be a 1d sequence), got shape ${fmtShape(weights.shape)}`,
+      );
     }
     const w = Float64Array.from(weights instanceof Tensor ? weights.data() : weights);
     checkCount(op, 'numSamples', numSamples);
@@ -168,12 +177,19 @@ export class WeightedRandomSampler implements Sampler {
     let total = 0;
     w.forEach((v, i) => {
       if (!(v >= 0 && Number.isFinite(v))) {
-        throw new ValueError(op, `expected finite, non-negative weights (invalid multinomial distribution), got ${v} at index ${i}`);
+        throw new ValueError(
+          op,
+          `expected finite, non-negative weights (invalid multinomial distribution), got ${v} at index ${i}`,
+        );
       }
       if (v > 0) positive++;
       this.#cumulative[i] = total += v;
     });
-    if (positive === 0) throw new ValueError(op, 'expected weights with a positive sum (invalid multinomial distribution (sum of probabilities <= 0)), got all zeros');
+    if (positive === 0)
+      throw new ValueError(
+        op,
+        'expected weights with a positive sum (invalid multinomial distribution (sum of probabilities <= 0)), got all zeros',
+      );
     if (!this.replacement && numSamples > positive) {
       throw new ValueError(
         op,
@@ -227,7 +243,10 @@ export class BatchSampler implements Sampler<number[]> {
     checkCount(op, 'batchSize', batchSize);
     checkBool(op, 'dropLast', dropLast);
     if (sampler === null || typeof sampler?.[Symbol.iterator] !== 'function') {
-      throw new DTypeError(op, `expected sampler to be an iterable of indices, got ${sampler === null ? 'null' : typeof sampler}`);
+      throw new DTypeError(
+        op,
+        `expected sampler to be an iterable of indices, got ${sampler === null ? 'null' : typeof sampler}`,
+      );
     }
     this.sampler = sampler;
     this.batchSize = batchSize;

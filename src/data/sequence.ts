@@ -17,12 +17,13 @@ export interface PadSequenceOptions {
 }
 
 function checkSequences(op: string, seqs: readonly Tensor[]): void {
-  if (!Array.isArray(seqs) || seqs.length === 0) {
+  if (!Array.isArray(seqs as unknown) || seqs.length === 0) {
     throw new ValueError(op, 'expected a non-empty list of sequences (received an empty list of sequences), got none');
   }
   seqs.forEach((s, i) => {
     if (!(s instanceof Tensor)) throw new DTypeError(op, `expected sequence ${i} to be a Tensor, got ${typeof s}`);
-    if (s.ndim === 0) throw new ShapeError(op, `expected sequence ${i} to have at least one dimension [L, *], got a 0-d tensor`);
+    if (s.ndim === 0)
+      throw new ShapeError(op, `expected sequence ${i} to have at least one dimension [L, *], got a 0-d tensor`);
   });
   const rest = seqs[0].shape.slice(1);
   const bad = seqs.findIndex((s) => s.ndim !== rest.length + 1 || s.shape.some((d, j) => j > 0 && d !== rest[j - 1]));
@@ -45,7 +46,8 @@ function padded(seqs: readonly Tensor[], maxLen: number, value: number, side: 'r
 }
 
 function sideOf(op: string, side: unknown): 'right' | 'left' {
-  if (side !== 'right' && side !== 'left') throw new ValueError(op, `expected paddingSide 'right' or 'left', got ${String(side)}`);
+  if (side !== 'right' && side !== 'left')
+    throw new ValueError(op, `expected paddingSide 'right' or 'left', got ${String(side)}`);
   return side;
 }
 
@@ -93,10 +95,15 @@ export interface MaskedBatch {
  * const { batch, mask } = data.batchWithMask([[1, 2, 3], [4]], { dtype: 'int32' });
  * // batch [[1, 2, 3], [4, 0, 0]], mask [[1, 1, 1], [1, 0, 0]]
  */
-export function batchWithMask(seqs: readonly (Tensor | readonly number[])[], opts: BatchWithMaskOptions = {}): MaskedBatch {
+export function batchWithMask(
+  seqs: readonly (Tensor | readonly number[])[],
+  opts: BatchWithMaskOptions = {},
+): MaskedBatch {
   const op = 'batchWithMask';
-  if (!Array.isArray(seqs)) throw new DTypeError(op, `expected a list of sequences, got ${typeof seqs}`);
-  const tensors = seqs.map((s) => (s instanceof Tensor ? s : tensor(s as number[], { dtype: opts.dtype ?? 'float32' })));
+  if (!Array.isArray(seqs as unknown)) throw new DTypeError(op, `expected a list of sequences, got ${typeof seqs}`);
+  const tensors = seqs.map((s) =>
+    s instanceof Tensor ? s : tensor(s as number[], { dtype: opts.dtype ?? 'float32' }),
+  );
   checkSequences(op, tensors);
   const side = sideOf(op, opts.paddingSide ?? 'right');
   const lengths = tensors.map((s) => s.shape[0]);

@@ -11,13 +11,19 @@ import { permutation } from './samplers.js';
  * @example
  * const [train, val] = data.randomSplit(ds, [0.8, 0.2], { generator: new nb.Generator(42) });
  */
-export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], opts: GeneratorOptions = {}): Subset<T>[] {
+export function randomSplit<T>(
+  dataset: DatasetLike<T>,
+  lengths: readonly number[],
+  opts: GeneratorOptions = {},
+): Subset<T>[] {
   const op = 'randomSplit';
   const n = lengthOf(op, dataset);
   const g = generatorOf(op, opts);
-  if (!Array.isArray(lengths) || lengths.length === 0) throw new ValueError(op, 'expected a non-empty list of lengths, got none');
+  if (!Array.isArray(lengths as unknown) || lengths.length === 0)
+    throw new ValueError(op, 'expected a non-empty list of lengths, got none');
   lengths.forEach((l, i) => {
-    if (!(l >= 0) || !Number.isFinite(l)) throw new ValueError(op, `expected non-negative lengths, got ${l} at index ${i}`);
+    if (!(l >= 0) || !Number.isFinite(l))
+      throw new ValueError(op, `expected non-negative lengths, got ${l} at index ${i}`);
   });
   const total = lengths.reduce((a, b) => a + b, 0);
   let sizes = [...lengths];
@@ -63,7 +69,10 @@ export function kFold(n: number, k: number, opts: KFoldOptions = {}): Fold[] {
   const op = 'kFold';
   if (!Number.isInteger(n) || n < 0) throw new ValueError(op, `expected n to be a non-negative integer, got ${n}`);
   if (!Number.isInteger(k) || k < 2) {
-    throw new ValueError(op, `expected k >= 2 (k-fold cross-validation requires at least one train/test split), got k=${k}`);
+    throw new ValueError(
+      op,
+      `expected k >= 2 (k-fold cross-validation requires at least one train/test split), got k=${k}`,
+    );
   }
   if (k > n) {
     throw new ValueError(op, `expected k <= n (cannot have more folds than samples), got k=${k} and n=${n}`);

@@ -179,7 +179,8 @@ export function prfFromCounts(
     for (const i of classes) [t, p, s] = [t + tp[i], p + predicted[i], s + support[i]];
     return score(t, p, s);
   }
-  if (average === 'macro') return classes.reduce((acc, i) => acc + score(tp[i], predicted[i], support[i]), 0) / classes.length;
+  if (average === 'macro')
+    return classes.reduce((acc, i) => acc + score(tp[i], predicted[i], support[i]), 0) / classes.length;
   if (average === 'weighted') {
     const total = classes.reduce((acc, i) => acc + support[i], 0);
     if (total === 0) return zd;

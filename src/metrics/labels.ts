@@ -81,7 +81,8 @@ export function dropClassDim(shape: readonly number[]): number[] {
   return [shape[0], ...shape.slice(2)];
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((s, i) => s === b[i]);
 
 /**
  * Turns `input` and `target` into aligned predicted and true labels:
@@ -97,6 +98,10 @@ export function labelPairs(op: string, input: Tensor, target: Tensor, opts: Labe
   let pred: Int32Array;
   let truth: Int32Array;
   let scoreClasses: number | null = null;
+  // Binary scores with a singleton class dim ([N, 1] against [N]) read as scores of the target's shape.
+  if (opts.threshold !== undefined && input.ndim === target.ndim + 1 && input.ndim >= 2 && input.shape[1] === 1) {
+    input = input.squeeze(1);
+  }
   if (input.ndim === target.ndim + 1 && input.ndim >= 2) {
     if (!sameShape(dropClassDim(input.shape), target.shape)) {
       throw new ShapeError(
@@ -109,6 +114,7 @@ export function labelPairs(op: string, input: Tensor, target: Tensor, opts: Labe
       throw new ValueError(op, 'expected threshold only for binary scores of the target shape, got class scores');
     }
     scoreClasses = input.shape[1];
+    if (scoreClasses < 2) throw singleClass(op, input.shape);
     pred = argmaxDim1(values(input), input.shape);
     truth = asLabels(op, values(target), 'target');
   } else if (sameShape(input.shape, target.shape)) {
@@ -119,6 +125,8 @@ export function labelPairs(op: string, input: Tensor, target: Tensor, opts: Labe
       truth = asLabels(op, values(target), 'target');
     } else if (isFloat(input.dtype) && isFloat(target.dtype) && input.ndim >= 2) {
       scoreClasses = input.shape[1];
+      // One score column is a binary output (sigmoid/BCE); an argmax over it would always agree.
+      if (scoreClasses < 2) throw singleClass(op, input.shape);
       pred = argmaxDim1(values(input), input.shape);
       truth = argmaxDim1(values(target), target.shape);
     } else {
@@ -135,6 +143,13 @@ export function labelPairs(op: string, input: Tensor, target: Tensor, opts: Labe
   }
   if (opts.ignoreIndex !== undefined) [pred, truth] = dropIgnored(pred, truth, opts.ignoreIndex);
   return { pred, truth, scoreClasses };
+}
+
+function singleClass(op: string, shape: readonly number[]): ValueError {
+  return new ValueError(
+    op,
+    `expected at least 2 classes along dim 1 of the scores, got shape ${fmtShape(shape)} (pass threshold for binary outputs: 0 for logits, 0.5 for probabilities)`,
+  );
 }
 
 function dropIgnored(pred: Int32Array, truth: Int32Array, ignore: number): [Int32Array, Int32Array] {

@@ -96,3 +96,9 @@ export { TransformerBlock, type TransformerBlockOptions } from './transformerBlo
 export { cloneModule, type Rebuildable, type ModuleSource } from './clone.js';
 export * from './positional.js';
 export * from './masks.js';
+export * from './linearAttention.js';
+export * from './linearTransformer.js';
+export { LinearSSM, SelectiveSSM, diagonalScan, type InitFn, type LinearSSMOptions, type SelectiveSSMOptions, type SSMOptions, type StateOptions } from './ssm.js';
+export { RNNReservoir, ESN, spectralRadius, type ReservoirOptions, type RidgeOptions } from './reservoir.js';
+export * from './spiking.js';
+export * from './sequence.js';

@@ -5,7 +5,7 @@ import { cat } from '../ops/shape.js';
 import { empty } from '../tensor/create.js';
 import type { DType } from '../tensor/dtype.js';
 import { fromArray, type Tensor } from '../tensor/tensor.js';
-import { dropout as dropoutFn } from './functional/dropout.js';
+import { checkDropoutP, dropout as dropoutFn } from './functional/dropout.js';
 import { normal_ } from './init.js';
 import { checkSize } from './linear.js';
 import { Module } from './module.js';
@@ -72,7 +72,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?]> {
     super();
     this.dModel = checkSize('SinusoidalPositionalEncoding', 'dModel', dModel);
     this.maxLen = checkSize('SinusoidalPositionalEncoding', 'maxLen', opts.maxLen ?? 5000);
-    this.dropout = opts.dropout ?? 0;
+    this.dropout = checkDropoutP('SinusoidalPositionalEncoding', opts.dropout ?? 0);
     this.batchFirst = opts.batchFirst ?? true;
     const pe = sinusoidalEncoding(this.maxLen, dModel, { base: opts.base, dtype: opts.dtype });
     this.registerBuffer('pe', pe, { persistent: false });
@@ -152,6 +152,8 @@ export class LearnedPositionalEmbedding extends Module<[Tensor, number?]> {
 export class RotaryEmbedding extends Module<[Tensor, Tensor, number?], [Tensor, Tensor]> {
   readonly dim: number;
   readonly base: number;
+  // base^(-2i/dim) for each pair i (plain numbers: nothing to save or convert).
+  readonly #invFreq: Float64Array;
 
   constructor(dim: number, opts: { base?: number } = {}) {
     super();
@@ -160,6 +162,7 @@ export class RotaryEmbedding extends Module<[Tensor, Tensor, number?], [Tensor, 
     }
     this.dim = dim;
     this.base = opts.base ?? 10000;
+    this.#invFreq = Float64Array.from({ length: dim / 2 }, (_, i) => Math.pow(this.base, (-2 * i) / dim));
   }
 
   /** Rotates queries and keys; position of row s is `offset + s` (offset: cached tokens). */
@@ -179,7 +182,7 @@ export class RotaryEmbedding extends Module<[Tensor, Tensor, number?], [Tensor, 
     const sin = new Float64Array(S * this.dim);
     for (let t = 0; t < S; t++) {
       for (let i = 0; i < h; i++) {
-        const a = (t + offset) * Math.pow(this.base, (-2 * i) / this.dim);
+        const a = (t + offset) * this.#invFreq[i];
         cos[t * this.dim + i] = cos[t * this.dim + i + h] = Math.cos(a);
         sin[t * this.dim + i] = sin[t * this.dim + i + h] = Math.sin(a);
       }

@@ -10,6 +10,7 @@ import { checkDropoutP } from './functional/dropout.js';
 import { xavierNormal_, zeros_ } from './init.js';
 import { Linear, checkSize } from './linear.js';
 import { Module } from './module.js';
+import { RotaryEmbedding } from './positional.js';
 
 /** Options of SelfAttention and CrossAttention. */
 export interface AttentionLayerOptions {
@@ -97,33 +98,38 @@ abstract class AttentionLayer<In extends unknown[]> extends Module<In> {
 /**
  * nbml's multi-head self-attention: `[q, k, v] = x W_qkv^T + b` (one fused projection), heads
  * of size dHead, `y = concat_h(softmax(q_h k_h^T / sqrt(dHead) + M) v_h) W_o^T + b_o` with M
- * from a keep-mask. `forwardCached` decodes incrementally against a KVCache.
+ * from a keep-mask. With `rotary`, q and k are rotated by their positions (RoPE, nabla's
+ * addition; nbml has none). `forwardCached` decodes incrementally against a KVCache.
  *
  * Shape: x `[B, S, dIn]`, output `[B, S, dIn]`; mask `[B, S, S]` or `[S, S]`.
  * @example
- * const sa = new nn.SelfAttention(32, 8, 4);
+ * const sa = new nn.SelfAttention(32, 8, 4, { rotary: true });
  * sa.call(x, { isCausal: true }); // x [B, S, 32]
  */
 export class SelfAttention extends AttentionLayer<[Tensor, AttentionMaskOptions?]> {
   qkv: Linear;
   out: Linear;
+  rope: RotaryEmbedding | null;
 
-  constructor(dIn: number, dHead: number, nHead: number, opts: AttentionLayerOptions = {}) {
+  constructor(dIn: number, dHead: number, nHead: number, opts: AttentionLayerOptions & { rotary?: boolean } = {}) {
     super('SelfAttention', dIn, dHead, nHead, opts);
     this.qkv = linearXavier(dIn, 3 * nHead * dHead, opts);
     this.out = linearXavier(nHead * dHead, dIn, opts);
+    this.rope = opts.rotary ? new RotaryEmbedding(dHead) : null;
   }
 
-  #qkv(x: Tensor): Tensor[] {
+  // q, k, v `[B, nHead, S, dHead]` of positions offset, offset + 1, ...
+  #qkv(x: Tensor, offset: number): Tensor[] {
     check3d(this.constructor.name, x, this.dIn, 'x');
-    return this.qkv
+    const [q, k, v] = this.qkv
       .call(x)
       .chunk(3, -1)
       .map((t) => split(t, this.nHead, this.dHead));
+    return this.rope ? [...this.rope.call(q, k, offset), v] : [q, k, v];
   }
 
   forward(x: Tensor, opts: AttentionMaskOptions = {}): Tensor {
-    const [q, k, v] = this.#qkv(x);
+    const [q, k, v] = this.#qkv(x, 0);
     return this.out.call(this.attend(q, k, v, perHead(opts.mask), opts.isCausal ? 0 : null));
   }
 
@@ -134,8 +140,8 @@ export class SelfAttention extends AttentionLayer<[Tensor, AttentionMaskOptions?
    * far, `[B, S, T]`) can hide padded positions.
    */
   forwardCached(x: Tensor, cache: KVCache, opts: { mask?: Tensor | null } = {}): Tensor {
-    const [q, k, v] = this.#qkv(x);
     const past = cache.length;
+    const [q, k, v] = this.#qkv(x, past);
     cache.k = cache.k ? cat([cache.k, k], 2) : k;
     cache.v = cache.v ? cat([cache.v, v], 2) : v;
     return this.out.call(this.attend(q, cache.k, cache.v, perHead(opts.mask), past));

@@ -22,6 +22,8 @@ export interface TransformerBlockOptions {
   dFF?: number;
   /** Dropout on attention weights in train mode. Default 0. */
   dropout?: number;
+  /** Rotary position embedding on queries and keys (nabla's addition). Default false. */
+  rotary?: boolean;
   /** Parameter dtype. Default float32. */
   dtype?: DType;
 }
@@ -52,7 +54,7 @@ export class TransformerBlock extends Module<[Tensor, { pad?: Tensor | null }?]>
     const dtype = opts.dtype;
     const dFF = opts.dFF ?? 4 * dIn;
     this.ln1 = new LayerNorm(dIn, { dtype });
-    this.attn = new SelfAttention(dIn, dHead, nHead, { dropout: opts.dropout, dtype });
+    this.attn = new SelfAttention(dIn, dHead, nHead, { dropout: opts.dropout, rotary: opts.rotary, dtype });
     this.ln2 = new LayerNorm(dIn, { dtype });
     this.ff1 = new Linear(dIn, dFF, { dtype });
     this.ff2 = new Linear(dFF, dIn, { dtype });

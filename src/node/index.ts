@@ -6,3 +6,6 @@
  * model.loadStateDict(io.load('model.safetensors'));
  */
 export * as io from './io.js';
+export * as data from './data.js';
+export * as train from './train.js';
+export { ProgressBar, type ProgressBarOptions } from './progress.js';

@@ -14,7 +14,10 @@ export function checkLoader(op: string, loader: unknown, what: string): Loader {
     typeof it !== 'object' ||
     (typeof it[Symbol.iterator] !== 'function' && typeof it[Symbol.asyncIterator] !== 'function')
   ) {
-    throw new DTypeError(op, `expected ${what} to be an iterable of batches (array, DataLoader, generator), got ${describe(loader)}`);
+    throw new DTypeError(
+      op,
+      `expected ${what} to be an iterable of batches (array, DataLoader, generator), got ${describe(loader)}`,
+    );
   }
   return loader as Loader;
 }
@@ -77,8 +80,12 @@ export function callLoss(op: string, loss: LossFn, output: unknown, target: unkn
 /** Checks `loss` is a function or has `call`. */
 export function checkLoss(op: string, loss: unknown): LossFn {
   if (typeof loss === 'function') return loss as LossFn;
-  if (loss && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') return loss as LossFn;
-  throw new DTypeError(op, `expected loss to be a function (output, target) => Tensor or a loss module, got ${describe(loss)}`);
+  if (loss && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function')
+    return loss as LossFn;
+  throw new DTypeError(
+    op,
+    `expected loss to be a function (output, target) => Tensor or a loss module, got ${describe(loss)}`,
+  );
 }
 
 /** Samples in a batch: the target's first dim (1 for a 0-d or non-tensor target). */
@@ -86,7 +93,8 @@ export function batchSize(target: unknown, inputs: unknown): number {
   const t = target instanceof Tensor ? target : Array.isArray(target) && target[0] instanceof Tensor ? target[0] : null;
   if (t && t.ndim > 0) return t.shape[0];
   if (target === undefined || target === null) {
-    const x = inputs instanceof Tensor ? inputs : Array.isArray(inputs) && inputs[0] instanceof Tensor ? inputs[0] : null;
+    const x =
+      inputs instanceof Tensor ? inputs : Array.isArray(inputs) && inputs[0] instanceof Tensor ? inputs[0] : null;
     if (x && x.ndim > 0) return x.shape[0];
   }
   return 1;

@@ -37,7 +37,8 @@ export class Monitor {
   readonly #initial: number;
 
   constructor(op: string, key: string, mode: MonitorMode = 'auto', minDelta = 0, baseline?: number) {
-    if (typeof key !== 'string' || key === '') throw new ValueError(op, `expected monitor to be a key, got ${String(key)}`);
+    if (typeof key !== 'string' || key === '')
+      throw new ValueError(op, `expected monitor to be a key, got ${String(key)}`);
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
       throw new ValueError(op, `expected mode 'auto', 'min' or 'max', got ${String(mode)}`);
     }
@@ -207,7 +208,10 @@ export class LRSchedulerCallback implements Callback {
     this.monitor = opts.monitor ?? 'valLoss';
     this.#plateau = scheduler instanceof ReduceLROnPlateau;
     if (this.#plateau && this.interval === 'batch') {
-      throw new ValueError(op, "expected interval 'epoch' for ReduceLROnPlateau (it steps on an epoch's metric), got 'batch'");
+      throw new ValueError(
+        op,
+        "expected interval 'epoch' for ReduceLROnPlateau (it steps on an epoch's metric), got 'batch'",
+      );
     }
   }
 
@@ -229,6 +233,6 @@ export class LRSchedulerCallback implements Callback {
         `expected the monitored value "${this.monitor}" for ReduceLROnPlateau, got none (no valLoader? monitor 'trainLoss')`,
       );
     }
-    this.scheduler.step(v);
+    (this.scheduler as unknown as ReduceLROnPlateau).step(v);
   }
 }

@@ -93,7 +93,8 @@ export class ModelCheckpoint implements Callback {
   onTrainBegin(state: FitState): void {
     this.monitor.reset();
     // When resuming, the best so far comes from the history, so a worse epoch never replaces it.
-    for (const e of state.history.epochs) if (monitorValue(e, this.monitor.key) !== undefined) this.monitor.record('ModelCheckpoint', e);
+    for (const e of state.history.epochs)
+      if (monitorValue(e, this.monitor.key) !== undefined) this.monitor.record('ModelCheckpoint', e);
   }
 
   async onEpochEnd(entry: HistoryEntry, state: FitState): Promise<void> {
@@ -105,7 +106,8 @@ export class ModelCheckpoint implements Callback {
     if (this.saveBestOnly) {
       const r = this.monitor.record(op, entry);
       value = r.value;
-      if (r.improved) await this.#save(formatPath(this.path, entry), make(), { epoch: entry.epoch, kind: 'best', value });
+      if (r.improved)
+        await this.#save(formatPath(this.path, entry), make(), { epoch: entry.epoch, kind: 'best', value });
     } else {
       if (present !== undefined) this.monitor.record(op, entry);
       await this.#save(formatPath(this.path, entry), make(), { epoch: entry.epoch, kind: 'epoch', value });
@@ -149,7 +151,8 @@ function lastPathFor(path: string): string {
 export function formatPath(template: string, entry: HistoryEntry): string {
   return template.replace(/\{(\w+)(?::(0?)(\d*)(?:\.(\d+))?([df]))?\}/g, (_m, key: string, zero, width, prec, kind) => {
     const v = monitorValue(entry, key);
-    if (v === undefined) throw new ValueError('ModelCheckpoint', `expected "${key}" in the epoch logs for the path, got none`);
+    if (v === undefined)
+      throw new ValueError('ModelCheckpoint', `expected "${key}" in the epoch logs for the path, got none`);
     let s = kind === 'd' ? String(Math.round(v)) : kind === 'f' ? v.toFixed(Number(prec || 6)) : String(v);
     if (width) s = s.padStart(Number(width), zero ? '0' : ' ');
     return s;
@@ -171,9 +174,13 @@ export interface Resume {
  * const resume = train.resumeFrom(bytes, { model, optimizer, scheduler });
  * await train.fit(model, { ...opts, ...resume, epochs: 20 });
  */
-export function resumeFrom(bytes: Uint8Array | ArrayBuffer, targets: RestoreTargets): Resume {
+export function resumeFrom(
+  bytes: Uint8Array | ArrayBuffer,
+  targets: RestoreTargets,
+  opts: { source?: string } = {},
+): Resume {
   const op = 'resumeFrom';
-  const info = decodeCheckpoint(bytes, targets, { op });
+  const info = decodeCheckpoint(bytes, targets, { op, source: opts.source });
   if (info.epoch === null) throw new ValueError(op, 'expected the checkpoint to record its epoch, got none');
   const h = (info.extra as { history?: unknown } | null | undefined)?.history;
   return { initialEpoch: info.epoch, history: { epochs: Array.isArray(h) ? (h as HistoryEntry[]) : [] } };

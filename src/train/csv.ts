@@ -36,7 +36,10 @@ export class CSVLogger implements Callback {
   constructor(opts: CSVLoggerOptions = {}) {
     this.separator = opts.separator ?? ',';
     if (this.separator.length !== 1 || /["\r\n]/.test(this.separator)) {
-      throw new ValueError('CSVLogger', `expected a one-character separator other than a quote or newline, got ${JSON.stringify(this.separator)}`);
+      throw new ValueError(
+        'CSVLogger',
+        `expected a one-character separator other than a quote or newline, got ${JSON.stringify(this.separator)}`,
+      );
     }
     this.#onWrite = opts.onWrite;
     const text = opts.existing?.replace(/\r?\n$/, '') ?? '';

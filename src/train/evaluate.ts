@@ -4,16 +4,7 @@ import { DTypeError, ValueError } from '../errors.js';
 import { createMetric, type Metric, type MetricSpec } from '../metrics/streaming.js';
 import { cat } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import {
-  batchSize,
-  callLoss,
-  callModel,
-  checkLoader,
-  checkLoss,
-  describe,
-  inputsOf,
-  unpackBatch,
-} from './batches.js';
+import { batchSize, callLoss, callModel, checkLoader, checkLoss, describe, inputsOf, unpackBatch } from './batches.js';
 import type { Loader, LossFn, PrepareBatch, TrainableModel } from './types.js';
 
 /** Metrics as `fit` and `evaluate` take them: a list (names from the metrics) or a record. */
@@ -52,7 +43,8 @@ export class MetricSet {
 
   values(prefix = ''): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [name, m] of this.entries) out[prefix ? prefix + name[0].toUpperCase() + name.slice(1) : name] = m.compute();
+    for (const [name, m] of this.entries)
+      out[prefix ? prefix + name[0].toUpperCase() + name.slice(1) : name] = m.compute();
     return out;
   }
 
@@ -140,7 +132,11 @@ export interface PredictOptions {
  */
 export function predict(model: TrainableModel, input: Tensor, opts?: PredictOptions): Tensor;
 export function predict(model: TrainableModel, input: Loader, opts?: PredictOptions): Promise<Tensor>;
-export function predict(model: TrainableModel, input: Tensor | Loader, opts: PredictOptions = {}): Tensor | Promise<Tensor> {
+export function predict(
+  model: TrainableModel,
+  input: Tensor | Loader,
+  opts: PredictOptions = {},
+): Tensor | Promise<Tensor> {
   const op = 'predict';
   if (input instanceof Tensor) {
     const bs = opts.batchSize;

@@ -36,7 +36,8 @@ export type AnyOptimizer = Optimizer<BaseOptions>;
 
 /** An LR scheduler: epoch-based (`step()`) or `ReduceLROnPlateau` (`step(metric)`). */
 export interface SchedulerLike {
-  step(metric?: number): void;
+  // `never` accepts both `step(epoch?: number)` and `step(metric: number | Tensor)` signatures.
+  step(...args: never[]): void;
   stateDict(): unknown;
   loadStateDict(state: never): unknown;
   getLastLr?(): number[];

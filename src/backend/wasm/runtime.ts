@@ -84,7 +84,9 @@ export async function useRelaxedAsync(): Promise<boolean> {
   if (!proc?.versions?.node) return false;
   try {
     const id = 'node:v8'; // a variable, so bundlers for browsers leave it alone
-    const v8 = (await import(/* webpackIgnore: true */ /* @vite-ignore */ id)) as { setFlagsFromString(f: string): void };
+    const v8 = (await import(/* webpackIgnore: true */ /* @vite-ignore */ id)) as {
+      setFlagsFromString(f: string): void;
+    };
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     return false;

@@ -90,8 +90,9 @@ function backward(t: Tiles, [q, k, v, out, lse]: readonly Tensor[], dy: Tensor, 
     const [qi, qsi, dOi] = [q, qs, dy].map((x) => x.narrow(-2, i0, rows));
     const [lseI, deltaI] = [lse, delta].map((x) => x.narrow(-2, i0, rows));
     let dqi = zeros(qi.shape, { dtype: q.dtype });
-    const dmTiles = kt.map(([, cols]) => zeros([...batch, rows, cols], { dtype: q.dtype }));
-    visibleKeys(t, i0, rows).forEach(([j0, cols], j) => {
+    const dmTiles = wantMask ? kt.map(([, cols]) => zeros([...batch, rows, cols], { dtype: q.dtype })) : [];
+    for (const [j0, cols] of visibleKeys(t, i0, rows)) {
+      const j = j0 / c.block;
       const p = tileScores(t, qsi, k, i0, rows, j0, cols).sub(lseI).exp();
       const z = c.dropP > 0 ? dropoutTile(batch, i0, rows, j0, cols, c, p.dtype) : null;
       const [kj, vj] = [k, v].map((x) => x.narrow(-2, j0, cols));
@@ -101,7 +102,7 @@ function backward(t: Tiles, [q, k, v, out, lse]: readonly Tensor[], dy: Tensor, 
       if (wantMask) dmTiles[j] = ds;
       dqi = dqi.add(ds.matmul(kj));
       dk[j] = dk[j].add(ds.transpose(-2, -1).matmul(qi));
-    });
+    }
     dq.push(dqi.mul(c.scale));
     if (wantMask) dmRows.push(cat(dmTiles, -1));
   }

@@ -70,3 +70,4 @@ export {
   type MultiHeadAttentionWeights,
   type MultiHeadAttentionOptions,
 } from './multiheadAttention.js';
+export * from './sampling.js';
