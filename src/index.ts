@@ -29,3 +29,5 @@ export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as metrics from './metrics/index.js';
 export * as plot from './plot/index.js';
+export * as scalar from './scalar/index.js';
+export * as vjp from './vjp/index.js';

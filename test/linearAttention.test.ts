@@ -56,7 +56,14 @@ function reference(kind: Kind, m: Mixer, x: Tensor): Float64Array {
   const xs = arr(x);
   const qkv = affine(xs, B * S, dIn, m.qkv);
   const mm = m as unknown as Record<string, InstanceType<typeof nn.Linear>>;
-  const gates = kind === 'gla' ? affine(xs, B * S, dIn, mm.forget) : kind === 'delta' ? affine(xs, B * S, dIn, mm.beta) : kind === 'gdn' ? affine(xs, B * S, dIn, mm.ab) : null;
+  const gates =
+    kind === 'gla'
+      ? affine(xs, B * S, dIn, mm.forget)
+      : kind === 'delta'
+        ? affine(xs, B * S, dIn, mm.beta)
+        : kind === 'gdn'
+          ? affine(xs, B * S, dIn, mm.ab)
+          : null;
   const o = new Float64Array(B * S * H * d);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -78,7 +85,8 @@ function reference(kind: Kind, m: Mixer, x: Tensor): Float64Array {
           const beta = sigmoid(kind === 'delta' ? gates![gr + h] : gates![gr + H + h]);
           const alpha = kind === 'gdn' ? sigmoid(gates![gr + h]) : 1;
           const r = Array.from({ length: d }, (_, j) => k.reduce((s, ki, i) => s + St[i][j] * ki, 0));
-          for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) St[i][j] = alpha * St[i][j] + beta * k[i] * (v[j] - r[j]);
+          for (let i = 0; i < d; i++)
+            for (let j = 0; j < d; j++) St[i][j] = alpha * St[i][j] + beta * k[i] * (v[j] - r[j]);
         }
         for (let j = 0; j < d; j++) {
           let s = 0;
@@ -157,7 +165,12 @@ describe('linear attention variants', () => {
       const m = make({ chunkSize: 2 });
       randomize(m, 8);
       const x = f64([2, 5, 5], 9).requiresGrad_(true);
-      const mask = nb.tensor([[1, 1, 1, 1, 1], [0, 1, 1, 0, 1]]).ne(0);
+      const mask = nb
+        .tensor([
+          [1, 1, 1, 1, 1],
+          [0, 1, 1, 0, 1],
+        ])
+        .ne(0);
       assert.ok(nb.gradcheck((xi) => m.call(xi, { mask }), [x, ...m.parameters()], { fast: true }));
     });
   }
@@ -200,14 +213,33 @@ describe('linear attention variants', () => {
 
   test('parameters, names and messages', () => {
     const gla = new nn.GatedLinearAttention(8, 4, { numHeads: 2 });
-    assert.deepEqual(Object.keys(gla.stateDict()), ['qkv.weight', 'qkv.bias', 'forget.weight', 'forget.bias', 'out.weight', 'out.bias']);
+    assert.deepEqual(Object.keys(gla.stateDict()), [
+      'qkv.weight',
+      'qkv.bias',
+      'forget.weight',
+      'forget.bias',
+      'out.weight',
+      'out.bias',
+    ]);
     assert.deepEqual(gla.qkv.weight.shape, [24, 8]);
     assert.equal(gla.forget.bias!.min().item(), 4); // nbml: slow forgetting at init
     assert.deepEqual(Object.keys(new nn.GatedDeltaNet(8, 4).stateDict()).slice(2, 4), ['ab.weight', 'ab.bias']);
-    assert.throws(() => gla.call(nb.randn([2, 3, 7])), (e: Error) => e instanceof nb.ShapeError && /GatedLinearAttention.*\[B, S, 8\].*\[2, 3, 7\]/.test(e.message));
-    assert.throws(() => gla.step(nb.randn([2, 8]), nb.zeros([2, 2, 4, 5])), (e: Error) => e instanceof nb.ShapeError && /state of shape \[2, 2, 4, 4\]/.test(e.message));
-    assert.throws(() => new nn.DeltaNet(8, 4, { chunkSize: 12 }), (e: Error) => e instanceof nb.ValueError && /power of two, got 12/.test(e.message));
-    assert.throws(() => gla.call(nb.randn([2, 3, 8]), { mask: nb.ones([2, 4]) }), (e: Error) => e instanceof nb.ShapeError && /keep-mask of shape \[2, 3\], got \[2, 4\]/.test(e.message));
+    assert.throws(
+      () => gla.call(nb.randn([2, 3, 7])),
+      (e: Error) => e instanceof nb.ShapeError && /GatedLinearAttention.*\[B, S, 8\].*\[2, 3, 7\]/.test(e.message),
+    );
+    assert.throws(
+      () => gla.step(nb.randn([2, 8]), nb.zeros([2, 2, 4, 5])),
+      (e: Error) => e instanceof nb.ShapeError && /state of shape \[2, 2, 4, 4\]/.test(e.message),
+    );
+    assert.throws(
+      () => new nn.DeltaNet(8, 4, { chunkSize: 12 }),
+      (e: Error) => e instanceof nb.ValueError && /power of two, got 12/.test(e.message),
+    );
+    assert.throws(
+      () => gla.call(nb.randn([2, 3, 8]), { mask: nb.ones([2, 4]) }),
+      (e: Error) => e instanceof nb.ShapeError && /keep-mask of shape \[2, 3\], got \[2, 4\]/.test(e.message),
+    );
     assert.throws(() => new nn.LinearAttention(4, 2, { featureMap: 'softmax' as never }), nb.ValueError);
   });
 });
@@ -265,12 +297,20 @@ describe('learning tasks (nbml A1.9)', () => {
         const keys = nb.rand([pairs, d]).mul(10);
         const vals = nb.rand([pairs, d]).mul(10);
         for (let i = 0; i < pairs; i++) {
-          x.select(0, b).select(0, 2 * i).copy_(keys.select(0, i));
-          x.select(0, b).select(0, 2 * i + 1).copy_(vals.select(0, i));
+          x.select(0, b)
+            .select(0, 2 * i)
+            .copy_(keys.select(0, i));
+          x.select(0, b)
+            .select(0, 2 * i + 1)
+            .copy_(vals.select(0, i));
         }
-        x.select(0, b).select(0, 2 * pairs).fill_(1);
+        x.select(0, b)
+          .select(0, 2 * pairs)
+          .fill_(1);
         const qi = b % pairs;
-        x.select(0, b).select(0, S - 1).copy_(keys.select(0, qi));
+        x.select(0, b)
+          .select(0, S - 1)
+          .copy_(keys.select(0, qi));
         y.select(0, b).copy_(vals.select(0, qi));
       }
     });
@@ -280,7 +320,11 @@ describe('learning tasks (nbml A1.9)', () => {
     for (let epoch = 0; epoch < 400 && loss >= 0.05; epoch++) {
       opt.zeroGrad();
       const last = m.call(x).select(1, S - 1);
-      const l = last.sub(y).square().sum().div(B * S * d);
+      const l = last
+        .sub(y)
+        .square()
+        .sum()
+        .div(B * S * d);
       l.backward();
       opt.step();
       loss = l.item() as number;

@@ -98,7 +98,32 @@ export * from './positional.js';
 export * from './masks.js';
 export * from './linearAttention.js';
 export * from './linearTransformer.js';
-export { LinearSSM, SelectiveSSM, diagonalScan, type InitFn, type LinearSSMOptions, type SelectiveSSMOptions, type SSMOptions, type StateOptions } from './ssm.js';
+export {
+  LinearSSM,
+  SelectiveSSM,
+  diagonalScan,
+  type InitFn,
+  type LinearSSMOptions,
+  type SelectiveSSMOptions,
+  type SSMOptions,
+  type StateOptions,
+} from './ssm.js';
 export { RNNReservoir, ESN, spectralRadius, type ReservoirOptions, type RidgeOptions } from './reservoir.js';
 export * from './spiking.js';
 export * from './sequence.js';
+export {
+  Network,
+  type NetworkLayer,
+  type DenseOptions,
+  type ConvolutionOptions,
+  type DeconvolutionOptions,
+  type MaxpoolOptions,
+  type BlockLayer,
+  type FeedbackOptions,
+  type LoopbackOptions,
+  type ObjectiveArg,
+  type ObjectiveOptions,
+  type OptimizerSpec,
+  type LearnOptions,
+  type LearnHistory,
+} from './network/index.js';

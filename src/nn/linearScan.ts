@@ -88,6 +88,7 @@ function pairDecay(c: Tensor, keep: Tensor, vector: boolean): Tensor {
 /**
  * `S_t = (alpha_t beta_t^T) * S_{t-1} + k_t v_t^T`, `o_t = S_t^T q_t` (alpha, beta = 1 when their
  * log is null), chunk by chunk.
+ * @example const { out, state } = gatedScan({ q, k, v, logA, logB: null, state: null, chunkSize: 16 });
  */
 export function gatedScan(a: GatedScanInputs): ScanResult {
   const S = a.q.shape[2];
@@ -100,10 +101,18 @@ export function gatedScan(a: GatedScanInputs): ScanResult {
     const cB = lb ? lb!.cumsum(2) : null;
     // Intra-chunk scores p[t, s] = sum_i q_t[i] k_s[i] alpha(s..t)[i], causal.
     const p = cA
-      ? q!.unsqueeze(3).mul(k!.unsqueeze(2)).mul(pairDecay(cA, incl, true)).sum(-1)
+      ? q!
+          .unsqueeze(3)
+          .mul(k!.unsqueeze(2))
+          .mul(pairDecay(cA, incl, true))
+          .sum(-1)
       : where(incl, q!.matmul(k!.mT), 0);
     const intra = cB
-      ? p.unsqueeze(-1).mul(v!.unsqueeze(2)).mul(pairDecay(cB, incl, true)).sum(3)
+      ? p
+          .unsqueeze(-1)
+          .mul(v!.unsqueeze(2))
+          .mul(pairDecay(cB, incl, true))
+          .sum(3)
       : p.matmul(v!);
     let inter = (cA ? q!.mul(cA.exp()) : q!).matmul(s);
     if (cB) inter = inter.mul(cB.exp());
@@ -124,6 +133,7 @@ export function gatedScan(a: GatedScanInputs): ScanResult {
  * doubling: the inverse of `[[P, 0], [Q, R]]` is `[[P^-1, 0], [-R^-1 Q P^-1, R^-1]]`. Every
  * intermediate is a block of the true inverse, which the delta rule keeps bounded, so this is
  * accurate in float32 where a Neumann series (powers of `a`) is not.
+ * @example unitLowerInverse(nb.tensor([[0, 0], [2, 0]])) // [[1, 0], [-2, 1]]
  */
 export function unitLowerInverse(a: Tensor): Tensor {
   const C = a.shape[a.ndim - 1];
@@ -153,6 +163,7 @@ export function unitLowerInverse(a: Tensor): Tensor {
  * `(I + A) U = diag(beta) (V - diag(gamma_{t-1}) K S_0)`, `A[t, s] = beta_t (gamma_{t-1} / gamma_s)
  * k_t . k_s` for s < t, with gamma the cumulative product of alpha inside the chunk.
  * @see https://arxiv.org/abs/2406.06484
+ * @example const { out, state } = deltaScan({ q, k, v, beta, logAlpha: null, state: null, chunkSize: 16 });
  */
 export function deltaScan(a: DeltaScanInputs): ScanResult {
   const S = a.q.shape[2];

@@ -39,6 +39,9 @@ export interface LinearTransformerOptions {
  * the mixer's recurrent state.
  *
  * Shape: x `[B, S, dIn]`, mask `[B, S]` (keep-mask), output `[B, S, dIn]`.
+ * @example
+ * const block = new nn.LinearTransformerBase(32, new nn.GatedLinearAttention(32, 8, { numHeads: 4 }));
+ * const y = block.call(x, { mask }); // x [B, S, 32]
  */
 export class LinearTransformerBase<M extends LinearAttentionBase = LinearAttentionBase> extends Module<
   [Tensor, SequenceMaskOptions?]

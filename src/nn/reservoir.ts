@@ -66,9 +66,10 @@ export interface ReservoirOptions {
   dtype?: DType;
 }
 
-/** Zeroes a random `fraction` of `w` in place. */
+/** Zeroes a random `fraction` of `w` in place (reservoir sparsity). */
 export function sparsify(w: Tensor, fraction: number, g: Generator): void {
-  if (!(fraction >= 0 && fraction < 1)) throw new ValueError('sparsity', `expected a fraction in [0, 1), got ${fraction}`);
+  if (!(fraction >= 0 && fraction < 1))
+    throw new ValueError('sparsity', `expected a fraction in [0, 1), got ${fraction}`);
   if (fraction === 0) return;
   const d = w.data();
   for (let i = 0; i < d.length; i++) if (g.random() < fraction) d[i] = 0;
@@ -111,7 +112,10 @@ export class RNNReservoir extends Module<[Tensor, StateOptions?]> {
     sparsify(wrec, opts.sparsity ?? 0, g);
     this.registerBuffer('weightIn', win);
     this.registerBuffer('weightRec', wrec);
-    this.registerBuffer('bias', (opts.bias ?? true) ? uniform_(empty([dHidden], { dtype }), -scale, scale, { generator: g }) : null);
+    this.registerBuffer(
+      'bias',
+      (opts.bias ?? true) ? uniform_(empty([dHidden], { dtype }), -scale, scale, { generator: g }) : null,
+    );
     const rho = opts.spectralRadius === undefined ? 0.9 : opts.spectralRadius;
     if (rho !== null) this.setSpectralRadius(rho, { generator: g });
   }
@@ -138,7 +142,8 @@ export class RNNReservoir extends Module<[Tensor, StateOptions?]> {
   scan(x: Tensor, opts: StateOptions = {}): [Tensor, Tensor] {
     checkSeq('RNNReservoir', x, this.dIn, 3);
     const [B, S] = x.shape;
-    let h = checkStateShape('RNNReservoir', opts.state, [B, this.dHidden]) ?? zeros([B, this.dHidden], { dtype: x.dtype });
+    let h =
+      checkStateShape('RNNReservoir', opts.state, [B, this.dHidden]) ?? zeros([B, this.dHidden], { dtype: x.dtype });
     const xin = x.matmul(this.weightIn.to(x.dtype));
     const hs: Tensor[] = [];
     for (let t = 0; t < S; t++) hs.push((h = this.#update(h, xin.select(1, t))));
@@ -153,7 +158,10 @@ export class RNNReservoir extends Module<[Tensor, StateOptions?]> {
   step(x: Tensor, state?: Tensor | null): [Tensor, Tensor] {
     checkSeq('RNNReservoir.step', x, this.dIn, 2);
     const h0 = checkStateShape('RNNReservoir.step', state, [x.shape[0], this.dHidden]);
-    const h = this.#update(h0 ?? zeros([x.shape[0], this.dHidden], { dtype: x.dtype }), x.matmul(this.weightIn.to(x.dtype)));
+    const h = this.#update(
+      h0 ?? zeros([x.shape[0], this.dHidden], { dtype: x.dtype }),
+      x.matmul(this.weightIn.to(x.dtype)),
+    );
     return [h, h];
   }
 

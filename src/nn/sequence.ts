@@ -19,7 +19,10 @@ import { TransformerBlock } from './transformerBlock.js';
 
 function checkPoolInput(op: string, x: Tensor, mask: Tensor | null | undefined): Tensor | null {
   if (!(x instanceof Tensor) || x.ndim !== 3) {
-    throw new ShapeError(op, `expected input of shape [B, S, D], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
+    throw new ShapeError(
+      op,
+      `expected input of shape [B, S, D], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`,
+    );
   }
   if (mask === null || mask === undefined) return null;
   if (!(mask instanceof Tensor) || mask.ndim !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
@@ -43,7 +46,10 @@ export class SequencePooling extends Module<[Tensor, (Tensor | null)?]> {
     if (!m) return x.mean(1);
     const w = m.to(x.dtype).unsqueeze(-1); // [B, S, 1]
     const count = w.sum(1); // [B, 1]
-    return x.mul(w).sum(1).div(where(count.eq(0), 1, count));
+    return x
+      .mul(w)
+      .sum(1)
+      .div(where(count.eq(0), 1, count));
   }
 }
 
@@ -75,7 +81,7 @@ export class LastTokenPooling extends Module<[Tensor, (Tensor | null)?]> {
     }
     const index = fromArray(idx, [B, 1, 1], 'int32').expand([B, 1, D]);
     const picked = x.gather(1, index).squeeze(1);
-    return any.every((v) => v === 1) ? picked : picked.mul(fromArray(any, [B, 1], 'bool').to(x.dtype));
+    return any.every((v) => v === 1) ? picked : where(fromArray(any, [B, 1], 'bool'), picked, 0);
   }
 }
 
@@ -176,7 +182,8 @@ export class CausalLM extends Module<[Tensor, { mask?: Tensor | null }?]> {
     checkTokens('CausalLM', tokens);
     const mask = opts.mask ?? null;
     let x = this.#embed(tokens, 0);
-    for (const l of this.layers) x = l instanceof TransformerBlock ? l.call(x, { pad: mask }) : (l.call(x, { mask }) as Tensor);
+    for (const l of this.layers)
+      x = l instanceof TransformerBlock ? l.call(x, { pad: mask }) : (l.call(x, { mask }) as Tensor);
     return this.#logits(x);
   }
 
@@ -185,12 +192,18 @@ export class CausalLM extends Module<[Tensor, { mask?: Tensor | null }?]> {
    * positions whose target is kept by `mask` (nbml's `train_step` loss).
    */
   nextTokenLoss(tokens: Tensor, opts: { mask?: Tensor | null } = {}): Tensor {
-    const [B, S] = checkTokens('CausalLM.nextTokenLoss', tokens).shape;
-    const logp = this.forward(tokens, opts).narrow(1, 0, S - 1).logSoftmax(-1);
+    const S = checkTokens('CausalLM.nextTokenLoss', tokens).shape[1];
+    if (S < 2) throw new ValueError('CausalLM.nextTokenLoss', `expected at least 2 tokens per sequence, got ${S}`);
+    const logp = this.forward(tokens, opts)
+      .narrow(1, 0, S - 1)
+      .logSoftmax(-1);
     const target = tokens.narrow(1, 1, S - 1).unsqueeze(-1);
     const nll = logp.gather(2, target).squeeze(-1).neg(); // [B, S - 1]
     if (!opts.mask) return nll.mean();
-    const w = opts.mask.narrow(1, 1, S - 1).ne(0).to(nll.dtype);
+    const w = opts.mask
+      .narrow(1, 1, S - 1)
+      .ne(0)
+      .to(nll.dtype);
     return nll.mul(w).sum().div(w.sum().clamp(1, null));
   }
 

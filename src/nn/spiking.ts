@@ -166,7 +166,8 @@ export class SNNReservoir extends Module<[Tensor, SpikingOptions?]> {
   step(x: Tensor, state?: Tensor | null, opts: { dt?: number } = {}): [Tensor, Tensor] {
     const op = `${this.constructor.name}.step`;
     checkSeq(op, x, this.dIn, 2);
-    const v = checkStateShape(op, state, [x.shape[0], this.dHidden]) ?? zeros([x.shape[0], this.dHidden], { dtype: x.dtype });
+    const v =
+      checkStateShape(op, state, [x.shape[0], this.dHidden]) ?? zeros([x.shape[0], this.dHidden], { dtype: x.dtype });
     return this.#update(v, x.matmul(this.weightIn.to(x.dtype)), opts.dt ?? this.dt);
   }
 

@@ -17,3 +17,4 @@ export * from './pad.js';
 export * from './einsum.js';
 export * from './sampling.js';
 export * from './initializers.js';
+export * from './conveniences.js';

@@ -7,7 +7,7 @@
  * const { x, y } = data.datasets.xor();
  */
 export { mnist, type MnistData, type ImageSet } from './mnist.js';
-export { iris, type IrisData } from './iris.js';
+export { iris, type IrisData, type IrisOptions } from './iris.js';
 export { names, CharVocab } from './names.js';
 export { spamAssassin, type SpamAssassinData } from './spamAssassin.js';
 export { cmudict, type CmuDict } from './cmudict.js';

@@ -79,7 +79,8 @@ export function sampleCategorical(probs: Tensor, opts: GeneratorOptions = {}): T
   return perRow(p, (row, r) => {
     let total = 0;
     for (const w of row) {
-      if (!(w >= 0 && w < Infinity)) throw new ValueError(op, `expected finite non-negative weights, got ${w} in row ${r}`);
+      if (!(w >= 0 && w < Infinity))
+        throw new ValueError(op, `expected finite non-negative weights, got ${w} in row ${r}`);
       total += w;
     }
     if (!(total > 0)) throw new ValueError(op, `expected a positive sum of weights, got ${total} in row ${r}`);
@@ -119,7 +120,10 @@ export function gumbelMax(logits: Tensor, opts: GeneratorOptions = {}): Tensor {
   });
 }
 
-/** The index of the largest logit in each row of the last dim (first on ties), int32. */
+/**
+ * The index of the largest logit in each row of the last dim (first on ties), int32.
+ * @example nn.functional.greedy(nb.tensor([[0, 2, 1]])) // [1]
+ */
 export function greedy(logits: Tensor): Tensor {
   const x = floatArg('greedy', logits);
   return perRow(x, (row) => row.reduce((best, v, c) => (v > row[best] ? c : best), 0));
@@ -195,7 +199,7 @@ export function sampleLogits(logits: Tensor, opts: SampleLogitsOptions = {}): Te
   if (opts.topP !== undefined && opts.topP !== null) x = topPFilter(x, opts.topP);
   const sampler = opts.sampler ?? 'categorical';
   if (sampler === 'gumbel') return gumbelMax(x, opts);
-  if (sampler !== 'categorical') throw new ValueError(op, `expected sampler 'categorical' or 'gumbel', got ${String(sampler)}`);
+  if (sampler !== 'categorical')
+    throw new ValueError(op, `expected sampler 'categorical' or 'gumbel', got ${String(sampler)}`);
   return sampleCategorical(softmax(x.detach(), -1), opts);
 }
-
