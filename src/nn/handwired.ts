@@ -52,6 +52,7 @@ const active: CallRecord[] = [];
 /**
  * The recorded calls of a module and its descendants, from `stashIntermediates()`, to put back
  * with `applyIntermediates(stash)` (nbml's `stash_intermediates`).
+ * @example const stash = model.stashIntermediates(); stash.size; // modules with a record
  */
 export class IntermediateStash {
   readonly #records: Map<AnyModule, CallRecord>;
@@ -78,7 +79,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Whether `v` is a `{ grad: boolean, ... }` options object (hand-wired mode's trailing argument). */
+/**
+ * Whether `v` is a `{ grad: boolean, ... }` options object (hand-wired mode's trailing argument).
+ * @example isHandwiredOptions({ grad: true }) // true
+ */
 export function isHandwiredOptions(v: unknown): v is HandwiredOptions {
   return isPlainObject(v) && typeof v.grad === 'boolean';
 }
@@ -130,7 +134,9 @@ function recordCall<Out>(m: AnyModule, args: unknown[], run: (args: unknown[]) =
  * strips a trailing `{ grad }` options object and records the call (`grad: true`) or runs it
  * without the graph (`grad: false`); every other call goes straight to the class's `forward`.
  * Other keys of that object are passed on (`forward(x, { mask, grad: true })` calls
- * `forward(x, { mask })`). Called once per module, from `Module`'s field initializer.
+ * `forward(x, { mask })`). Called once per module, from `Module`'s constructor.
+ * @internal
+ * @example installHandwired(this); // in Module's constructor
  */
 export function installHandwired(m: AnyModule): true {
   const inner = m.forward;
@@ -190,12 +196,14 @@ function pairGrads(op: string, out: unknown, dy: OutputGrad, path: string, roots
       if (first >= 0) pairGrads(op, out[first], dy, `${path}[${first}]`, roots, grads);
       return;
     }
-    if (!Array.isArray(dy)) throw new ShapeError(op, `expected an array of gradients for output${path}, got ${describe(dy)}`);
+    if (!Array.isArray(dy))
+      throw new ShapeError(op, `expected an array of gradients for output${path}, got ${describe(dy)}`);
     out.forEach((o, i) => pairGrads(op, o, (dy as readonly OutputGrad[])[i], `${path}[${i}]`, roots, grads));
     return;
   }
   if (isPlainObject(out)) {
-    if (!isPlainObject(dy)) throw new ShapeError(op, `expected an object of gradients for output${path}, got ${describe(dy)}`);
+    if (!isPlainObject(dy))
+      throw new ShapeError(op, `expected an object of gradients for output${path}, got ${describe(dy)}`);
     for (const [k, o] of Object.entries(out)) pairGrads(op, o, dy[k] as OutputGrad, `${path}.${k}`, roots, grads);
   }
 }

@@ -3,6 +3,7 @@ import { noGrad } from '../autograd/mode.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import * as handwired from './handwired.js';
 import { Parameter } from './parameter.js';
 
 /** A state dict: PyTorch-spelled keys (`layers.0.weight`) to tensors, in registration order. */
@@ -36,6 +37,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   #forwardHooks: ForwardHook[] = [];
   #preHooks: ForwardPreHook[] = [];
   #lastOutputShape: readonly number[] | null = null;
+
+  constructor() {
+    // Lets `forward(...args, { grad: true })` record the call for `backward(dy)` (handwired.ts).
+    handwired.installHandwired(this as unknown as AnyModule);
+  }
 
   /** The computation; call the module with `call` so hooks run. */
   abstract forward(...args: In): Out;
@@ -308,6 +314,47 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
     });
     return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- hand-wired mode (nbml): forward(x, { grad: true }), then backward(dy) ------------------
+
+  /**
+   * Backpropagates `dy` through the call recorded by `forward(...args, { grad: true })`: adds
+   * the parameter gradients into `.grad` and returns the first argument's gradient (every
+   * argument's with `{ all: true }`).
+   * @example
+   * const y = lin.forward(x, { grad: true });
+   * const dx = lin.backward(dy); // lin.weight.grad accumulated
+   */
+  backward(dy: handwired.OutputGrad): Tensor;
+  backward(dy: handwired.OutputGrad, opts: { all: true }): handwired.InputGrad[];
+  backward(dy: handwired.OutputGrad, opts?: { all?: boolean }): Tensor | handwired.InputGrad[] {
+    return handwired.handwiredBackward(this as unknown as AnyModule, dy, opts);
+  }
+
+  /** Sets every trainable parameter's gradient to zeros (nbml's `zero_grads`). */
+  zeroGrads(): void {
+    handwired.zeroGrads(this as unknown as AnyModule);
+  }
+
+  /** The recorded calls of this module and its descendants, for `applyIntermediates`. */
+  stashIntermediates(): handwired.IntermediateStash {
+    return handwired.stashIntermediates(this as unknown as AnyModule);
+  }
+
+  /** Restores recorded calls saved by `stashIntermediates()` (weight tying, rollback). */
+  applyIntermediates(stash: handwired.IntermediateStash): void {
+    handwired.applyIntermediates(this as unknown as AnyModule, stash);
+  }
+
+  /** Forgets the recorded calls of this module and its descendants. */
+  clearIntermediates(): void {
+    handwired.clearIntermediates(this as unknown as AnyModule);
+  }
+
+  /** Each parameter with its dotted name and its gradient (read live), for hand-written optimizers. */
+  params(): handwired.ParamEntry[] {
+    return handwired.paramEntries(this as unknown as AnyModule);
   }
 
   // ---- printing ------------------------------------------------------------------------------

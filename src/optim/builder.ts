@@ -28,7 +28,10 @@ function describe(v: unknown): string {
  */
 export function paramsOf(op: string, source: unknown): Tensor[] {
   if (!isParamSource(source)) {
-    throw new DTypeError(op, `expected a module (with parameters()) or an iterable of tensors, got ${describe(source)}`);
+    throw new DTypeError(
+      op,
+      `expected a module (with parameters()) or an iterable of tensors, got ${describe(source)}`,
+    );
   }
   const list = 'parameters' in source && typeof source.parameters === 'function' ? source.parameters() : source;
   return [...(list as Iterable<Tensor>)];
@@ -72,6 +75,7 @@ export class OptimizerBuilder<T, O> {
  * Checks the argument of `step(model)`: a module or list whose parameters are all held by the
  * optimizer (the one it was built with), so a step never silently skips a model it was not
  * given.
+ * @example checkStepModel(opt, model); // in Optimizer.step
  */
 export function checkStepModel(opt: { paramGroups: readonly { params: readonly Tensor[] }[] }, model: unknown): void {
   const op = `${opt.constructor.name}.step`;

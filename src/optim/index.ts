@@ -9,6 +9,7 @@ export {
   type ParamState,
   type OptimizerStateDict,
 } from './optimizer.js';
+export { OptimizerBuilder, type ParamSource } from './builder.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { Adamax, type AdamaxOptions } from './adamax.js';

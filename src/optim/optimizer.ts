@@ -2,6 +2,7 @@ import { enableGrad, noGrad } from '../autograd/mode.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { OptimizerBuilder, checkStepModel, type ParamSource } from './builder.js';
 import { Penalty } from './penalty.js';
 import { readFlat, rounder, toCamel, toSnake, writeFlat, type Flat, type Round } from './util.js';
 
@@ -76,6 +77,20 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const g of groups) this.addParamGroup(g);
   }
 
+  /**
+   * A builder holding this optimizer's options; `with(model)` makes the optimizer over the
+   * model's parameters (nbml's `AdamW::default().with(&mut model)`).
+   * @example
+   * const opt = optim.AdamW.default({ lr: 3e-4 }).with(model);
+   * opt.step(model);
+   */
+  static default<T, O>(
+    this: new (params: ParamsArg<O>, opts?: Partial<O>) => T,
+    opts?: Partial<O>,
+  ): OptimizerBuilder<T, O> {
+    return new OptimizerBuilder(this, opts);
+  }
+
   /** Checks option values, throwing PyTorch's `ValueError` messages (`Invalid learning rate: -1`). */
   protected abstract validate(opts: O): void;
 
@@ -133,10 +148,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Performs one optimization step. `closure`, when given, runs first with gradient recording
    * on (it should zero the gradients, compute the loss and call `backward()`); its loss is
-   * returned. The update itself runs without recording.
+   * returned. The update itself runs without recording. Given the model the optimizer was built
+   * with (nbml's `opt.step(&mut model)`), it checks that it holds the model's parameters.
    */
-  step(closure?: Closure): Tensor | number | undefined {
-    const loss = closure ? enableGrad(closure) : undefined;
+  step(closure?: Closure | ParamSource): Tensor | number | undefined {
+    const fn = typeof closure === 'function' ? closure : undefined;
+    if (closure !== undefined && fn === undefined) checkStepModel(this, closure);
+    const loss = fn ? enableGrad(fn) : undefined;
     noGrad(() => {
       for (const g of this.paramGroups) this.updateGroup(g);
     });

@@ -8,12 +8,4 @@
  * p.sub(1).pow(2).backward();
  */
 export { Value, sum, type ValueLike, type ValueOp } from './value.js';
-export {
-  Neuron,
-  Layer,
-  MLP,
-  SGD,
-  type Nonlinearity,
-  type NeuronOptions,
-  type MLPOptions,
-} from './nn.js';
+export { Neuron, Layer, MLP, SGD, type Nonlinearity, type NeuronOptions, type MLPOptions } from './nn.js';

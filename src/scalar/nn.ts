@@ -144,8 +144,7 @@ export class MLP {
     const last = checkNonlin('MLP', opts.outputActivation ?? hidden);
     const sizes = [nin, ...nouts];
     this.layers = nouts.map(
-      (n, i) =>
-        new Layer(sizes[i], n, { nonlin: i === nouts.length - 1 ? last : hidden, generator: opts.generator }),
+      (n, i) => new Layer(sizes[i], n, { nonlin: i === nouts.length - 1 ? last : hidden, generator: opts.generator }),
     );
   }
 

@@ -6,19 +6,7 @@
 import { DTypeError } from '../errors.js';
 
 /** The ops a `Value` can come from (`''` for a leaf). */
-export type ValueOp =
-  | ''
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | 'neg'
-  | 'pow'
-  | 'exp'
-  | 'log'
-  | 'tanh'
-  | 'relu'
-  | 'sigmoid';
+export type ValueOp = '' | '+' | '-' | '*' | '/' | 'neg' | 'pow' | 'exp' | 'log' | 'tanh' | 'relu' | 'sigmoid';
 
 /** A `Value` or a plain number, which is wrapped as a constant leaf. */
 export type ValueLike = Value | number;

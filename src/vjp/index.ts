@@ -47,8 +47,11 @@ function pull(op: string, inputs: readonly Input[], dy: unknown, f: (...xs: (Ten
       throw new DTypeError(name, `expected input ${i} to be a Tensor, got ${describe(x)}`);
     }
   });
-  if (!(dy instanceof Tensor)) throw new DTypeError(name, `expected dy (the output's gradient) to be a Tensor, got ${describe(dy)}`);
-  const leaves = inputs.map((x) => (x instanceof Tensor && isFloat(x.dtype) ? x.detach().requiresGrad_() : (x ?? null)));
+  if (!(dy instanceof Tensor))
+    throw new DTypeError(name, `expected dy (the output's gradient) to be a Tensor, got ${describe(dy)}`);
+  const leaves = inputs.map((x) =>
+    x instanceof Tensor && isFloat(x.dtype) ? x.detach().requiresGrad_() : (x ?? null),
+  );
   const y = enableGrad(() => f(...leaves));
   if (!sameShape(dy.shape, y.shape)) {
     throw new ShapeError(name, `expected dy of shape ${fmtShape(y.shape)} (the output's), got ${fmtShape(dy.shape)}`, [
