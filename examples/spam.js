@@ -57,7 +57,7 @@ export async function run(opts = {}) {
   let texts = corpus.texts;
   let labels = corpus.labels.tolist();
   if (opts.limit) {
-    // Tests: a class-balanced subset, so a few steps still see both classes.
+    // A random subset (the tests use a small one).
     const pick = nb.randperm(texts.length).tolist().slice(0, opts.limit);
     texts = pick.map((i) => texts[i]);
     labels = pick.map((i) => labels[i]);
@@ -78,6 +78,7 @@ export async function run(opts = {}) {
   for (const i of trainIdx) for (const w of tokens[i]) counts.set(w, (counts.get(w) ?? 0) + 1);
   const words = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, vocabSize - 2);
   const index = new Map(words.map(([w], k) => [w, k + 2]));
+  // An email without words becomes one unknown token: an empty row would have nothing to pool.
   const ids = tokens.map((ts) => (ts.length ? ts : ['']).map((w) => index.get(w) ?? UNK));
   const spamShare = labels.filter((l) => l === 1).length / labels.length;
   log(

@@ -7,10 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
-// The examples are plain ESM JavaScript without type declarations; a computed specifier keeps
-// the type checker from asking for them.
+// The examples are plain ESM JavaScript without type declarations, and they use the built
+// package; computed specifiers keep the type checker from asking for either (so type-checking
+// does not depend on dist/ existing).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const example = (name: string): Promise<any> => import(new URL(`../examples/${name}.js`, import.meta.url).href);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const built = (specifier: string): Promise<any> => import(specifier);
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -40,8 +43,8 @@ describe('examples (short runs)', () => {
     assert.ok((samples.match(/<image /g) ?? []).length >= 48, 'at least 48 digits in the grid');
 
     // The saved weights load into a fresh model of the same architecture and give the same logits.
-    const { io } = await import('nabla/node');
-    const nb = await import('nabla');
+    const { io } = await built('nabla/node');
+    const nb = await built('nabla');
     const fresh = buildModel();
     const loaded = io.load(path.join(out, 'model.safetensors'));
     fresh.loadStateDict(loaded);
@@ -53,10 +56,11 @@ describe('examples (short runs)', () => {
     assert.deepEqual(a, b);
   });
 
-  test('xor: both versions fit the truth table', async () => {
+  test('xor: tensors, modules and scalar autograd', async () => {
     const { run } = await example('xor');
     const r = run({ steps: 300, quiet: true });
-    assert.ok(Number.isFinite(r.raw.loss) && Number.isFinite(r.modules.loss));
+    assert.ok(Number.isFinite(r.raw.loss) && Number.isFinite(r.modules.loss) && Number.isFinite(r.scalar.loss));
+    assert.ok(r.scalar.correct >= 0 && r.scalar.correct <= 4);
     // 300 steps are enough for Adam (lr 0.05) on four points; seed 0 as in the example.
     assert.equal(r.modules.correct, 4);
   });

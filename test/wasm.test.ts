@@ -291,6 +291,22 @@ describe('wasm elementwise', () => {
     assert.ok(worst <= 2, `worst error ${worst} ulp`);
   });
 
+  test("relu float32 gives the js kernel's bits (-0 to +0, NaN kept), any layout", () => {
+    for (const shape of EW_SHAPES) {
+      for (let t = 0; t < 2; t++) {
+        const x = view(shape, Float32Array, { permute: t > 0, bcast: t === 1 && shape.length > 1 ? [0] : [] });
+        const specials = [NaN, -0, 0, Infinity, -Infinity, -1e-45, 1e-45];
+        for (let i = 0; i < Math.min(x.data.length, specials.length); i++) x.data[i] = specials[i];
+        const n = shape.reduce((p, s) => p * s, 1);
+        const got = new Float32Array(n).fill(7);
+        const want = new Float32Array(n);
+        wasm.relu(x, got);
+        js.relu(x, want);
+        for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want[i]), `relu at ${i}: ${got[i]} vs ${want[i]}`);
+      }
+    }
+  });
+
   test('exp reads strided and broadcast views', () => {
     for (const shape of EW_SHAPES) {
       const x = view(shape, Float32Array, { bcast: shape.length > 1 ? [1] : [] });
@@ -357,7 +373,7 @@ describe('the op layer on the wasm backend', () => {
       const x = nb.randn([8, 5, 12]);
       const w = nb.randn([12, 9], { requiresGrad: true });
       const bias = nb.randn([9], { requiresGrad: true });
-      const h = x.matmul(w).add(bias).exp().mul(0.1);
+      const h = x.matmul(w).add(bias).relu().add(x.matmul(w).exp().mul(0.1));
       const y = h
         .matmul(nb.randn([9, 3]))
         .div(3)

@@ -22,6 +22,23 @@ function binary(name: string, op: number): Func {
   return f;
 }
 
+/**
+ * relu as the js kernel defines it: x when x > 0 or x is NaN, else +0 (so -0 becomes +0):
+ * x AND (x > 0 OR x != x), lane masks being all ones or all zeros.
+ */
+function relu(): Func {
+  const f = new Func('relu', [I32, I32, I32]);
+  const [x, out, bytes] = [0, 1, 2];
+  const v = f.local(V128);
+  const e = f.code;
+  vectorLoop(e, bytes, [x, out], () => {
+    e.get(out).get(x).simdMem(Simd.load, 0).tee(v);
+    e.get(v).f32x4Const(0).simd(Simd.f32x4Gt).get(v).get(v).simd(Simd.f32x4Ne).simd(Simd.or);
+    e.simd(Simd.and).simdMem(Simd.store, 0);
+  });
+  return f;
+}
+
 // Cody-Waite split of ln 2: C1 has 9 significant bits, so t * C1 is exact for |t| < 2^15.
 const LN2_HI = 0.693359375;
 const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
@@ -148,7 +165,7 @@ function colsum(): Func {
   return f;
 }
 
-/** Bytes of the module exporting add, sub, mul, div, exp, rowsum and colsum. */
+/** Bytes of the module exporting add, sub, mul, div, exp, relu, rowsum and colsum. */
 export function streamModule(): Uint8Array {
   return encodeModule([
     binary('add', Simd.f32x4Add),
@@ -156,6 +173,7 @@ export function streamModule(): Uint8Array {
     binary('mul', Simd.f32x4Mul),
     binary('div', Simd.f32x4Div),
     exp(),
+    relu(),
     rowsum(),
     colsum(),
   ]);

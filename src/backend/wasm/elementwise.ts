@@ -3,7 +3,7 @@
 
 import type { TypedArray } from '../../tensor/dtype.js';
 import { binaryKernels as jsBinary, unaryKernels as jsUnary } from '../js/elementwise.js';
-import type { BinaryKernel, UnaryKernel } from '../types.js';
+import type { BinaryKernel, UnaryKernel, View } from '../types.js';
 import { streamModule } from './elementwise-codegen.js';
 import { getScratch, hasSimd, instantiate } from './runtime.js';
 import { flatten, gather } from './strided.js';
@@ -19,6 +19,7 @@ export interface StreamKernels {
   mul: Map2;
   div: Map2;
   exp: Map1;
+  relu: Map1;
   rowsum: Rows;
   colsum: Rows;
 }
@@ -68,16 +69,18 @@ function binary(name: 'add' | 'sub' | 'mul' | 'div'): BinaryKernel {
   };
 }
 
-/** exp of float32 (within 2 ulp of the correctly rounded value); other dtypes use the js kernel. */
-export const exp: UnaryKernel = (x, out) => {
-  if (!(out instanceof Float32Array && x.data instanceof Float32Array) || !hasSimd()) {
-    jsUnary.exp(x, out);
-    return;
-  }
+function unary(name: 'exp' | 'relu'): UnaryKernel {
+  const fallback = jsUnary[name];
+  return (x, out) => {
+    if (!(out instanceof Float32Array && x.data instanceof Float32Array) || !hasSimd()) fallback(x, out);
+    else map1(stream()[name], x, out);
+  };
+}
+
+function map1(run: Map1, x: View, out: Float32Array): void {
   const n = out.length;
   if (n === 0) return;
   const fx = flatten(x);
-  const run = stream().exp;
   const chunk = Math.min(CHUNK, up4(n));
   const scratch = getScratch();
   scratch.ensure(chunk * 4);
@@ -88,7 +91,13 @@ export const exp: UnaryKernel = (x, out) => {
     run(0, 0, up4(m) * 4);
     out.set(mem.subarray(0, m), s);
   }
-};
+}
+
+/**
+ * float32 exp (within 2 ulp of the correctly rounded value) and relu (exact); other dtypes
+ * use the js kernels.
+ */
+export const unaryKernels = { exp: unary('exp'), relu: unary('relu') };
 
 /** float32 add, sub, mul, div; other dtypes use the js kernels. */
 export const binaryKernels = {

@@ -41,6 +41,7 @@ export const Simd = {
   f64x2Splat: 0x14,
   f32x4ExtractLane: 0x1f,
   f64x2ExtractLane: 0x21,
+  f32x4Ne: 0x42,
   f32x4Gt: 0x44,
   f32x4Ge: 0x46,
   and: 0x4e,

@@ -1,6 +1,6 @@
 import { jsBackend } from '../js/index.js';
 import type { Backend, KernelTable } from '../types.js';
-import { binaryKernels, exp, stream } from './elementwise.js';
+import { binaryKernels, stream, unaryKernels } from './elementwise.js';
 import { initGemm, matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { hasSimd, useRelaxed, useRelaxedAsync } from './runtime.js';
@@ -11,7 +11,7 @@ const kernels: KernelTable = {
   ...jsBackend.kernels,
   matmul, // float32 and float64 GEMM
   ...binaryKernels, // float32 add, sub, mul, div
-  exp, // float32
+  ...unaryKernels, // float32 exp, relu
   sum, // float32, float64 accumulation
 };
 
