@@ -1,8 +1,14 @@
 import { ValueError } from '../errors.js';
 import { jsBackend } from './js/index.js';
+import { wasmBackend } from './wasm/index.js';
 import type { Backend, KernelTable } from './types.js';
 
-const registry = new Map<string, Backend>([['js', jsBackend]]);
+// Both ship with the package; `js` stays the default until the wasm backend covers the hot
+// kernels and beats it everywhere (see src/backend/wasm/README.md).
+const registry = new Map<string, Backend>([
+  ['js', jsBackend],
+  ['wasm', wasmBackend()],
+]);
 let current: Backend = jsBackend;
 
 /** The kernels of the active backend. Ops call this, never a backend directly. */
