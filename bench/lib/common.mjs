@@ -278,7 +278,7 @@ export function recordW2(res, acc) {
   record('W2.acc', acc, 'accuracy', { note: QUICK ? `after ${W2.steps} steps` : undefined });
 }
 
-/** Sizes shared by the workloads (see /work/shared/BENCH.md). */
+/** Sizes shared by the workloads (see the workloads in BENCH.md). */
 export const SIZES = {
   W1: QUICK ? [128, 512] : [128, 512, 1024],
   W3: { batch: 64, lr: 0.01 },
