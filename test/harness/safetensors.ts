@@ -1,6 +1,7 @@
-// A minimal safetensors reader for the committed fixtures (the library's own io module is
-// the general one). Layout: u64 little-endian header length, JSON header, raw data.
+// Reads the committed fixtures through the library's own safetensors decoder (src/io), keeping
+// the raw form the suites compare against: dtype code, shape and a typed array of values.
 import { readFileSync } from 'node:fs';
+import { decode } from '../../src/io/safetensors.js';
 
 export interface RawTensor {
   dtype: 'F64' | 'F32' | 'I32' | 'BOOL';
@@ -8,30 +9,13 @@ export interface RawTensor {
   data: Float64Array | Float32Array | Int32Array | Uint8Array;
 }
 
+const CODE = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' } as const;
+
 export function readSafetensors(path: string): Map<string, RawTensor> {
-  const buf = readFileSync(path);
-  const n = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<
-    string,
-    { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] }
-  >;
-  const base = 8 + n;
+  const { tensors } = decode(readFileSync(path));
   const out = new Map<string, RawTensor>();
-  for (const [name, h] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const [s, e] = h.data_offsets;
-    const bytes = new Uint8Array(e - s);
-    bytes.set(buf.subarray(base + s, base + e));
-    const ab = bytes.buffer;
-    const data =
-      h.dtype === 'F64'
-        ? new Float64Array(ab)
-        : h.dtype === 'F32'
-          ? new Float32Array(ab)
-          : h.dtype === 'I32'
-            ? new Int32Array(ab)
-            : new Uint8Array(ab);
-    out.set(name, { dtype: h.dtype, shape: h.shape, data });
+  for (const [name, t] of Object.entries(tensors)) {
+    out.set(name, { dtype: CODE[t.dtype], shape: [...t.shape], data: t.data() });
   }
   return out;
 }
