@@ -1,10 +1,8 @@
 // nabla's side of the benchmark: `tsx bench/nabla.ts --backend js|wasm --threads N --jsonl FILE
 // --data DIR [--quick]` (run.mjs starts it from the repository root with the root's tsx).
 //
-// Until nn and optim land, the models are written with raw tensor ops and a hand-written Adam
-// or SGD update inside nb.noGrad. Ops that other work is still adding (conv2d, maxPool2d, a
-// thread-count setting, the wasm backend) are looked up at run time: a missing one turns the
-// cell into `n/a: <what is missing>` instead of failing the whole run.
+// The models use the library's modules and optimizers. A missing export (e.g. a thread-count
+// setting) turns the affected cells into `n/a: <what is missing>` instead of failing the run.
 import * as nb from '../src/index.js';
 import {
   args,
@@ -70,7 +68,7 @@ async function register(name: string): Promise<string | null> {
   return note;
 }
 
-let setupNote = 'raw ops';
+let setupNote = 'nn modules + optim';
 
 /** Selects the backend and thread count; returns why it cannot (an n/a text), or null. */
 async function setup(): Promise<string | null> {
@@ -92,22 +90,20 @@ async function setup(): Promise<string | null> {
   return null;
 }
 
-const param = (data: Float32Array, shape: number[]): T => nb.tensor(data).reshape(shape).requiresGrad_();
+const { nn, optim } = nb;
 const constant = (data: Float32Array, shape: number[]): T => nb.tensor(data).reshape(shape);
-const linear = (x: T, w: T, b: T): T => x.matmul(w.t()).add(b);
-const zeroGrads = (ps: T[]): void => {
-  for (const p of ps) p.grad = null;
-};
+/** A float32 tensor of `shape` filled from a seeded generator (for loading into modules). */
+const filled = (data: Float32Array, shape: number[]): T => nb.tensor(data).reshape(shape);
 
-/** One-hot float32 `[n, classes]` from integer labels (built in JS, like a data loader would). */
-function oneHot(labels: ArrayLike<number>, classes: number): T {
-  const out = new Float32Array(labels.length * classes);
-  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]] = 1;
-  return constant(out, [labels.length, classes]);
+/** Loads every parameter of `m` with seeded PyTorch-default-style uniform values. */
+function seedParams(m: nb.nn.Module, seed: number): void {
+  const sd: Record<string, T> = {};
+  for (const [name, p] of m.namedParameters()) {
+    const fanIn = p.ndim > 1 ? p.numel() / p.shape[0] : p.shape[0];
+    sd[name] = filled(uniformInit(p.numel(), fanIn, seed++), [...p.shape]);
+  }
+  m.loadStateDict(sd, { strict: false });
 }
-
-/** Mean softmax cross-entropy of logits `[n, c]` against one-hot targets. */
-const crossEntropy = (logits: T, target: T): T => nb.logSoftmax(logits, 1).mul(target).sum().div(-logits.shape[0]);
 
 async function w1(): Promise<void> {
   for (const n of SIZES.W1) {
@@ -118,74 +114,64 @@ async function w1(): Promise<void> {
   }
 }
 
+// Every model below is built from the library's own modules and optimizers (nn.Linear,
+// nn.Conv2d, nn.LSTM, nn.TransformerEncoderLayer, optim.Adam/SGD), as a user would write it.
 async function w2(): Promise<void> {
   const d = loadData();
   const B = W2.batch;
   const testX = constant(d.testX, [d.nTest, 784]);
   const testY = nb.tensor(d.testY, { dtype: 'int32' });
-  const forward = (p: T[], x: T): T => {
-    const h1 = linear(x, p[0], p[1]).relu();
-    const h2 = linear(h1, p[2], p[3]).relu();
-    return linear(h2, p[4], p[5]);
-  };
   const epoch = (steps: number): { ms: number; acc: number } => {
-    const names = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'];
-    const p = names.map((k) => param(d.w2[k].data.slice(), d.w2[k].shape));
-    const m = p.map((t) => nb.zerosLike(t));
-    const v = p.map((t) => nb.zerosLike(t));
+    const model = new nn.Sequential(
+      new nn.Linear(784, 256),
+      new nn.ReLU(),
+      new nn.Linear(256, 128),
+      new nn.ReLU(),
+      new nn.Linear(128, 10),
+    );
+    // The shared initial weights (PyTorch's default Linear init, [out, in] layout).
+    const sd: Record<string, T> = {};
+    ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'].forEach((k, i) => {
+      const key = `${2 * Math.floor(i / 2)}.${k[0] === 'w' ? 'weight' : 'bias'}`;
+      sd[key] = filled(d.w2[k].data.slice(), d.w2[k].shape);
+    });
+    model.loadStateDict(sd);
+    const opt = new optim.Adam(model.parameters(), { lr: W2.lr, betas: [W2.beta1, W2.beta2], eps: W2.eps });
     const ms = time(() => {
       for (let s = 0; s < steps; s++) {
         const { x, y } = w2Batch(d, s);
-        zeroGrads(p);
-        crossEntropy(forward(p, constant(x, [B, 784])), oneHot(y, 10)).backward();
-        // Adam, PyTorch's formula: p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
-        const t = s + 1;
-        const bc1 = 1 - W2.beta1 ** t;
-        const bc2 = Math.sqrt(1 - W2.beta2 ** t);
-        nb.noGrad(() => {
-          p.forEach((w, i) => {
-            const g = w.grad as T;
-            m[i].mul_(W2.beta1).add_(g, { alpha: 1 - W2.beta1 });
-            v[i].mul_(W2.beta2).add_(g.mul(g), { alpha: 1 - W2.beta2 });
-            w.sub_(m[i].div(v[i].sqrt().add(W2.eps * bc2)), { alpha: (W2.lr * bc2) / bc1 });
-          });
-        });
+        opt.zeroGrad();
+        nn.functional.crossEntropy(model.forward(constant(x, [B, 784])), nb.tensor(y, { dtype: 'int32' })).backward();
+        opt.step();
       }
     });
-    const correct = nb.noGrad(() => forward(p, testX).argmax(1).eq(testY).sum().item());
+    const correct = nb.noGrad(() => model.forward(testX).argmax(1).eq(testY).sum().item());
     return { ms, acc: Number(correct) / d.nTest };
   };
   await measureW2(epoch);
 }
 
 async function w3(): Promise<void> {
-  const conv2d = optional('conv2d');
-  const maxPool2d = optional('maxPool2d');
-  if (!conv2d) throw new Missing('n/a: missing conv2d');
-  if (!maxPool2d) throw new Missing('n/a: missing maxPool2d');
   const d = loadData();
   const B = SIZES.W3.batch;
   const x = constant(d.trainX.slice(0, B * 784), [B, 1, 28, 28]);
-  const y = oneHot(d.trainY.subarray(0, B), 10);
-  const p = [
-    param(uniformInit(16 * 9, 9, 31), [16, 1, 3, 3]),
-    param(uniformInit(16, 9, 32), [16]),
-    param(uniformInit(32 * 144, 144, 33), [32, 16, 3, 3]),
-    param(uniformInit(32, 144, 34), [32]),
-    param(uniformInit(10 * 1568, 1568, 35), [10, 1568]),
-    param(uniformInit(10, 1568, 36), [10]),
-  ];
-  // PyTorch's F.conv2d(input, weight, bias, stride, padding) and F.max_pool2d(input, k).
-  const conv = (h: T, w: T, b: T): T => conv2d(h, w, b, { padding: 1 }) as T;
-  const pool = (h: T): T => maxPool2d(h, 2) as T;
+  const y = nb.tensor(d.trainY.slice(0, B), { dtype: 'int32' });
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(1568, 10),
+  );
+  seedParams(model, 31);
+  const opt = new optim.SGD(model.parameters(), { lr: SIZES.W3.lr });
   const step = (): void => {
-    zeroGrads(p);
-    let h = pool(conv(x, p[0], p[1]).relu());
-    h = pool(conv(h, p[2], p[3]).relu());
-    crossEntropy(linear(h.reshape([B, 1568]), p[4], p[5]), y).backward();
-    nb.noGrad(() => {
-      for (const w of p) w.sub_(w.grad as T, { alpha: SIZES.W3.lr });
-    });
+    opt.zeroGrad();
+    nn.functional.crossEntropy(model.forward(x), y).backward();
+    opt.step();
   };
   const res = await measure(() => time(step));
   record('W3', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
@@ -193,80 +179,36 @@ async function w3(): Promise<void> {
 
 async function w4(): Promise<void> {
   const { batch: B, seq: S, input: I, hidden: H } = SIZES.W4;
-  const x = constant(randn(S * B * I, 41), [S * B, I]);
-  // PyTorch's nn.LSTM layout: weight_ih [4H, I], weight_hh [4H, H], gates i, f, g, o.
-  const p = [
-    param(uniformInit(4 * H * I, H, 42), [4 * H, I]),
-    param(uniformInit(4 * H * H, H, 43), [4 * H, H]),
-    param(uniformInit(4 * H, H, 44), [4 * H]),
-    param(uniformInit(4 * H, H, 45), [4 * H]),
-  ];
+  const x = constant(randn(S * B * I, 41), [S, B, I]);
+  const lstm = new nn.LSTM(I, H);
+  seedParams(lstm, 42);
+  const params = lstm.parameters();
   const step = (): void => {
-    zeroGrads(p);
-    const [wih, whh, bih, bhh] = p;
-    const xw = linear(x, wih, bih.add(bhh)).reshape([S, B, 4 * H]);
-    const whhT = whh.t();
-    let h = nb.zeros([B, H]);
-    let c = nb.zeros([B, H]);
-    const hs: T[] = [];
-    for (let t = 0; t < S; t++) {
-      const g = xw.select(0, t).add(h.matmul(whhT));
-      const i = g.narrow(1, 0, H).sigmoid();
-      const f = g.narrow(1, H, H).sigmoid();
-      const gg = g.narrow(1, 2 * H, H).tanh();
-      const o = g.narrow(1, 3 * H, H).sigmoid();
-      c = f.mul(c).add(i.mul(gg));
-      h = o.mul(c.tanh());
-      hs.push(h);
-    }
-    nb.stack(hs).sum().backward();
+    for (const p of params) p.grad = null;
+    lstm.forward(x)[0].sum().backward();
   };
   const res = await measure(() => time(step));
-  record('W4', res.ms, 'ms/step', { reps: res.reps, cold: res.cold });
+  record('W4', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'nn.LSTM' });
 }
 
 async function w5(): Promise<void> {
   const { batch: B, seq: S, dModel: D, heads: NH, ffn: F, eps } = SIZES.W5;
-  const dh = D / NH;
-  const x = constant(randn(B * S * D, 51), [B * S, D]);
-  const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
-  // PyTorch's layouts: in_proj [3D, D], out_proj [D, D], linear1 [F, D], linear2 [D, F].
-  const p = {
-    wqkv: param(uniformInit(3 * D * D, D, 52), [3 * D, D]),
-    bqkv: param(new Float32Array(3 * D), [3 * D]),
-    wo: param(uniformInit(D * D, D, 53), [D, D]),
-    bo: param(new Float32Array(D), [D]),
-    g1: param(ones(D), [D]),
-    be1: param(new Float32Array(D), [D]),
-    w1: param(uniformInit(F * D, D, 54), [F, D]),
-    b1: param(uniformInit(F, D, 55), [F]),
-    w2: param(uniformInit(D * F, F, 56), [D, F]),
-    b2: param(uniformInit(D, F, 57), [D]),
-    g2: param(ones(D), [D]),
-    be2: param(new Float32Array(D), [D]),
-  };
-  const ps = Object.values(p);
-  const layerNorm = (z: T, g: T, b: T): T => {
-    const zc = z.sub(z.mean(-1, { keepdim: true }));
-    const variance = zc.mul(zc).mean(-1, { keepdim: true });
-    return zc.mul(variance.add(eps).rsqrt()).mul(g).add(b);
-  };
-  // Post-LN encoder layer (PyTorch's default norm_first=False), ReLU FFN, no dropout.
+  const x = constant(randn(B * S * D, 51), [B, S, D]);
+  // Post-LN (PyTorch's default normFirst false), ReLU FFN, no dropout.
+  const layer = new nn.TransformerEncoderLayer(D, NH, {
+    dimFeedforward: F,
+    dropout: 0,
+    batchFirst: true,
+    layerNormEps: eps,
+  });
+  seedParams(layer, 52);
+  const params = layer.parameters();
   const step = (): void => {
-    zeroGrads(ps);
-    const qkv = linear(x, p.wqkv, p.bqkv).reshape([B, S, 3, NH, dh]).permute([2, 0, 3, 1, 4]);
-    const [q, k, v] = [qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2)];
-    const att = nb.softmax(q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(dh)), -1);
-    const a = att
-      .matmul(v)
-      .permute([0, 2, 1, 3])
-      .reshape([B * S, D]);
-    const h1 = layerNorm(x.add(linear(a, p.wo, p.bo)), p.g1, p.be1);
-    const f = linear(linear(h1, p.w1, p.b1).relu(), p.w2, p.b2);
-    layerNorm(h1.add(f), p.g2, p.be2).sum().backward();
+    for (const p of params) p.grad = null;
+    layer.forward(x).sum().backward();
   };
   const res = await measure(() => time(step));
-  record('W5', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'post-LN' });
+  record('W5', res.ms, 'ms/step', { reps: res.reps, cold: res.cold, note: 'post-LN, nn.TransformerEncoderLayer' });
 }
 
 async function w6(): Promise<void> {
