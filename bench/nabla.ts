@@ -96,7 +96,13 @@ const constant = (data: Float32Array, shape: number[]): T => nb.tensor(data).res
 const filled = (data: Float32Array, shape: number[]): T => nb.tensor(data).reshape(shape);
 
 /** Loads every parameter of `m` with seeded PyTorch-default-style uniform values. */
-function seedParams(m: nb.nn.Module, seed: number): void {
+function seedParams(
+  m: {
+    namedParameters(): Iterable<[string, T]>;
+    loadStateDict(sd: Record<string, T>, o?: { strict?: boolean }): unknown;
+  },
+  seed: number,
+): void {
   const sd: Record<string, T> = {};
   for (const [name, p] of m.namedParameters()) {
     const fanIn = p.ndim > 1 ? p.numel() / p.shape[0] : p.shape[0];
