@@ -5,30 +5,15 @@ import { pathToFileURL } from 'node:url';
 import * as nb from 'nabla';
 
 /**
- * Selects the fastest backend available: the WebAssembly SIMD one when it can be registered,
- * else the js reference kernels. Returns the backend's name so the example can print it.
- * @param {string} [prefer] 'wasm' (default), 'js', or `process.env.NABLA_BACKEND`
+ * Prepares the backend: the package already starts on the WebAssembly SIMD one where it exists
+ * (or on `NABLA_BACKEND`); this compiles its kernels ahead of the first step. Returns the
+ * backend's name so the example can print it.
+ * @param {string} [prefer] 'wasm' or 'js'; defaults to the package's choice
  * @returns {Promise<string>}
  */
-export async function useFastestBackend(prefer = process.env.NABLA_BACKEND ?? 'wasm') {
-  if (prefer === 'js') {
-    nb.setBackend('js');
-    return nb.getBackend();
-  }
-  try {
-    nb.setBackend('wasm');
-  } catch {
-    // Until the package registers the wasm backend itself, register it from the build output.
-    // The path is the same module instance the package uses, so registration is shared.
-    try {
-      const wasm = await import('../dist/backend/wasm/index.js');
-      await wasm.initWasm();
-      nb.registerBackend(wasm.wasmBackend());
-      nb.setBackend('wasm');
-    } catch {
-      nb.setBackend('js');
-    }
-  }
+export async function useFastestBackend(prefer) {
+  if (prefer) nb.setBackend(prefer);
+  if (nb.getBackend() === 'wasm') await nb.initWasm();
   return nb.getBackend();
 }
 

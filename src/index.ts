@@ -21,7 +21,7 @@ export { customFunction, FunctionCtx, type FunctionDef, type CustomFunction } fr
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { Node, AccumulateGrad, type BackwardFn, type GradHook } from './autograd/node.js';
 export { setBackend, getBackend, registerBackend } from './backend/index.js';
-export { initWasm } from './backend/wasm/index.js';
+export { hasSimd, initWasm } from './backend/wasm/index.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as io from './io/index.js';

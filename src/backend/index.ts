@@ -1,15 +1,28 @@
 import { ValueError } from '../errors.js';
 import { jsBackend } from './js/index.js';
-import { wasmBackend } from './wasm/index.js';
+import { hasSimd, wasmBackend } from './wasm/index.js';
 import type { Backend, KernelTable } from './types.js';
 
-// Both ship with the package; `js` stays the default until the wasm backend covers the hot
-// kernels and beats it everywhere (see src/backend/wasm/README.md).
+// Both ship with the package. `wasm` is the default wherever WebAssembly SIMD exists; `js` is
+// the fallback and the oracle every wasm kernel is tested against.
 const registry = new Map<string, Backend>([
   ['js', jsBackend],
   ['wasm', wasmBackend()],
 ]);
-let current: Backend = jsBackend;
+
+// NABLA_BACKEND (Node) picks the starting backend, e.g. to run a whole program on the
+// reference kernels; an unknown name is refused at import rather than silently ignored.
+function initialBackend(): Backend {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const name = env?.NABLA_BACKEND;
+  if (name !== undefined && name !== '') {
+    const b = registry.get(name);
+    if (!b) throw new ValueError('NABLA_BACKEND', `expected one of ${[...registry.keys()].join(', ')}, got ${name}`);
+    return b;
+  }
+  return (hasSimd() && registry.get('wasm')) || jsBackend;
+}
+let current: Backend = initialBackend();
 
 /** The kernels of the active backend. Ops call this, never a backend directly. */
 export function kernels(): KernelTable {
