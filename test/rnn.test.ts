@@ -369,6 +369,118 @@ describe('PyTorch layout, initialization and messages', () => {
   });
 });
 
+// nbml's LSTM keeps its gates as f, i, g, o (PyTorch: i, f, g, o) and starts the forget bias at 1.
+describe("nbml's gate order and forget bias", () => {
+  // PyTorch-ordered state dict -> nbml-ordered one: swap the first two row blocks of every gate tensor.
+  const swapIF = (sd: Record<string, Tensor>, H: number) =>
+    Object.fromEntries(
+      Object.entries(sd).map(([k, v]) => [
+        k,
+        /^(weight_ih|weight_hh|bias_ih|bias_hh)/.test(k)
+          ? nb.cat([v.narrow(0, H, H), v.narrow(0, 0, H), v.narrow(0, 2 * H, 2 * H)])
+          : v,
+      ]),
+    );
+  const configs: [string, Record<string, unknown>][] = [
+    ['2 layers, bidirectional, lengths', { numLayers: 2, bidirectional: true }],
+    ['projection, batchFirst', { projSize: 2, batchFirst: true }],
+  ];
+  for (const [label, o] of configs) {
+    for (const fused of [true, false]) {
+      test(`LSTM ${label}${fused ? '' : ' (unfused)'}: figo equals ifgo after permuting the row blocks`, () => {
+        const prev = setRnnFusion(fused);
+        try {
+          nb.manualSeed(5);
+          const torchOrder = new nn.LSTM(3, 4, { ...o, dtype: 'float64' });
+          const nbml = new nn.LSTM(3, 4, { ...o, gateOrder: 'figo', dtype: 'float64' });
+          const res = nbml.loadStateDict(swapIF(torchOrder.stateDict() as Record<string, Tensor>, 4));
+          assert.deepEqual([res.missingKeys, res.unexpectedKeys], [[], []]);
+          const x = f64([5, 3, 3], 6);
+          const opts = label.includes('lengths') ? { lengths: [5, 2, 4] } : undefined;
+          const a = run(torchOrder, x, null, opts);
+          const b = run(nbml, x, null, opts);
+          a.forEach((t, i) => assert.ok(maxDiff(t, b[i]) < 1e-13, `tensor ${i}`));
+          const ga = nb.grad(lossOf(a), torchOrder.parameters());
+          const gb = nb.grad(lossOf(b), nbml.parameters());
+          const names = [...torchOrder.namedParameters()].map(([n]) => n);
+          const permuted = swapIF(Object.fromEntries(names.map((n, i) => [n, ga[i]])), 4);
+          names.forEach((n, i) => assert.ok(maxDiff(permuted[n], gb[i]) < 1e-12, `grad of ${n}`));
+        } finally {
+          setRnnFusion(prev);
+        }
+      });
+    }
+  }
+
+  test("nbml's math: z = x W_i + h W_r + b split as [f, i, g, o] (SEEDS A1.4), forward, step and LSTMCell", () => {
+    nb.manualSeed(7);
+    const H = 3;
+    const m = new nn.LSTM(H, H, { gateOrder: 'figo', forgetBias: 1, bias: true, dtype: 'float64' });
+    const p = Object.fromEntries(m.namedParameters());
+    const x = f64([4, 2, H], 8);
+    // nbml's single bias b = b_ih + b_hh; its W_i, W_r are [D, 4D], i.e. PyTorch's weights transposed.
+    const [Wi, Wr] = [p.weight_ih_l0, p.weight_hh_l0].map((w) => w.t());
+    const b = p.bias_ih_l0.add(p.bias_hh_l0);
+    let h = nb.zeros([2, H], { dtype: 'float64' });
+    let c = nb.zeros([2, H], { dtype: 'float64' });
+    const hs: Tensor[] = [];
+    for (let t = 0; t < 4; t++) {
+      const z = x.select(0, t).matmul(Wi).add(h.matmul(Wr)).add(b);
+      const [f, i, g, o] = z.chunk(4, -1);
+      c = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+      h = o.sigmoid().mul(c.tanh());
+      hs.push(h);
+    }
+    const [out, [hN, cN]] = m.call(x);
+    assert.ok(maxDiff(out, nb.stack(hs)) < 1e-13);
+    assert.ok(maxDiff(hN.squeeze(0), h) < 1e-13 && maxDiff(cN.squeeze(0), c) < 1e-13);
+    let state: [Tensor, Tensor] | null = null;
+    for (let t = 0; t < 4; t++) state = m.step(x.select(0, t), state)[1];
+    assert.ok(maxDiff(state![0].squeeze(0), h) < 1e-13);
+    const cell = new nn.LSTMCell(H, H, { gateOrder: 'figo', dtype: 'float64' });
+    cell.loadStateDict({
+      weight_ih: p.weight_ih_l0,
+      weight_hh: p.weight_hh_l0,
+      bias_ih: p.bias_ih_l0,
+      bias_hh: p.bias_hh_l0,
+    });
+    let hc: [Tensor, Tensor] | null = null;
+    for (let t = 0; t < 4; t++) hc = cell.call(x.select(0, t), hc);
+    assert.ok(maxDiff(hc![0], h) < 1e-13 && maxDiff(hc![1], c) < 1e-13);
+  });
+
+  test('forgetBias: the forget block of bias_ih starts at the value and that of bias_hh at 0, in either order', () => {
+    for (const gateOrder of ['ifgo', 'figo'] as const) {
+      const at = gateOrder === 'ifgo' ? 4 : 0;
+      const m = new nn.LSTM(3, 4, { gateOrder, forgetBias: 1, numLayers: 2, bidirectional: true });
+      for (const [name, p] of m.namedParameters()) {
+        if (!name.startsWith('bias')) continue;
+        const v = Array.from(p.data(), Number);
+        const want = name.startsWith('bias_ih') ? 1 : 0;
+        assert.deepEqual(v.slice(at, at + 4), [want, want, want, want], `${gateOrder} ${name}`);
+        assert.ok(v.filter((_, i) => i < at || i >= at + 4).every((u) => Math.abs(u) <= 0.5 && u !== want));
+      }
+      const cell = new nn.LSTMCell(3, 4, { gateOrder, forgetBias: 2 });
+      assert.deepEqual(Array.from(cell.bias_ih!.data(), Number).slice(at, at + 4), [2, 2, 2, 2]);
+      assert.deepEqual(Array.from(cell.bias_hh!.data(), Number).slice(at, at + 4), [0, 0, 0, 0]);
+      cell.resetParameters();
+      assert.deepEqual(Array.from(cell.bias_ih!.data(), Number).slice(at, at + 4), [2, 2, 2, 2]);
+    }
+    const m = new nn.LSTM(3, 4, { gateOrder: 'figo', forgetBias: 1 });
+    assert.equal(m.gateOrder, 'figo');
+    assert.equal(m.forgetBias, 1);
+    assert.match(String(m), /LSTM\(3, 4, gate_order='figo', forget_bias=1\.0\)/);
+    assert.throws(
+      () => new nn.LSTM(3, 4, { gateOrder: 'fgio' as 'figo' }),
+      (e: Error) => e instanceof nb.ValueError && /LSTM: expected gateOrder 'ifgo' or 'figo', got fgio/.test(e.message),
+    );
+    assert.throws(
+      () => new nn.LSTMCell(3, 4, { forgetBias: 1, bias: false }),
+      (e: Error) => e instanceof nb.ValueError && /LSTMCell: expected bias: true with forgetBias/.test(e.message),
+    );
+  });
+});
+
 // The seed library's task (nbml tests): predict y_t = 0.5 y_{t-1} + x_{t-1} from x_0..x_t.
 describe('learning a linear recurrence', () => {
   function data(T: number, B: number, seed: number) {

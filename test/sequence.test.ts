@@ -245,6 +245,37 @@ describe('CausalLM', () => {
     assert.deepEqual(both, greedyByRecompute(lm, padded, 4, mask));
   });
 
+  test('left-padded prompts through 2 decoder TransformerBlocks: finite, and decode like unpadded ones', () => {
+    // The padded queries see no key under causal + padding masks: their attention is 0, not NaN
+    // (PyTorch 1.13 would give NaN and spread it to every position of the next block).
+    nb.manualSeed(5);
+    const lm = new nn.CausalLM(6, 8, [nn.TransformerBlock.decoder(8, 4, 2), nn.TransformerBlock.decoder(8, 4, 2)]);
+    nb.noGrad(() => lm.head.weight.mul_(20));
+    const padded = nb.tensor(
+      [
+        [0, 0, 5, 1],
+        [2, 3, 4, 1],
+      ],
+      { dtype: 'int32' },
+    );
+    const mask = nb
+      .tensor([
+        [0, 0, 1, 1],
+        [1, 1, 1, 1],
+      ])
+      .ne(0);
+    const loss = lm.nextTokenLoss(padded, { mask });
+    loss.backward();
+    assert.ok(Number.isFinite(loss.item() as number));
+    for (const p of lm.parameters()) assert.ok(Array.from(p.grad!.data(), Number).every(Number.isFinite));
+    const both = lm.generate(padded, { maxNewTokens: 4, greedy: true, mask }).tolist() as number[][];
+    const alone = lm
+      .generate(nb.tensor([[5, 1]], { dtype: 'int32' }), { maxNewTokens: 4, greedy: true })
+      .tolist() as number[][];
+    assert.deepEqual(both[0].slice(2), alone[0]);
+    assert.deepEqual(both, greedyByRecompute(lm, padded, 4, mask));
+  });
+
   test('sampling is reproducible with a generator; eosTokenId stops rows', () => {
     nb.manualSeed(3);
     const lm = new nn.CausalLM(7, 8, [new nn.LinearTransformer(8, 4)]);

@@ -85,8 +85,19 @@ export {
   type LSTMOptions,
   type RNNBaseOptions,
   type RNNForwardOptions,
+  type SequenceOf,
 } from './rnn.js';
-export { RNNCell, LSTMCell, GRUCell, rnnCellStep, lstmCellStep, gruCellStep, type RNNCellOptions } from './rnnCells.js';
+export {
+  RNNCell,
+  LSTMCell,
+  GRUCell,
+  rnnCellStep,
+  lstmCellStep,
+  gruCellStep,
+  type RNNCellOptions,
+  type LSTMCellOptions,
+} from './rnnCells.js';
+export type { GateOrder, LSTMGateOptions } from './rnnGates.js';
 export {
   MultiheadAttention,
   type MultiheadAttentionOptions,

@@ -10,7 +10,8 @@ export interface RNNForwardOptions {
    * Valid length of every sequence of the batch (1..T, any order), for padded batches: outputs
    * past a sequence's length are zero and its final state is the one at its last valid step, in
    * both directions (the reverse direction starts at the sequence's own last element), as
-   * PyTorch's `pack_padded_sequence(..., enforce_sorted=False)` then `pad_packed_sequence`.
+   * PyTorch's `pack_padded_sequence(..., enforce_sorted=False)` then `pad_packed_sequence`. A
+   * `PackedSequence` input carries its lengths instead.
    */
   lengths?: readonly number[] | Int32Array | Tensor;
 }

@@ -6,7 +6,7 @@ import { rnnLayerComposite, rnnLayerPrim, unpackLayer, type RnnLayerConfig } fro
 import { gateCount, type CellMode } from '../ops/prims/rnnLoop.js';
 import { empty } from '../tensor/create.js';
 import type { DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, fromArray } from '../tensor/tensor.js';
 import { dropout as dropoutFn } from './functional/dropout.js';
 import { linear } from './functional/linear.js';
 import { uniform_ } from './init.js';
@@ -16,8 +16,13 @@ import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
 import { checkRecurrentCall, type RNNForwardOptions } from './rnnArgs.js';
 import { gruCellStep, lstmCellStep, rnnCellStep } from './rnnCells.js';
+import { PackedSequence, padPackedSequence } from './rnnPacked.js';
+import { checkGateOptions, fillForgetBias, toTorchGates, type GateOrder, type LSTMGateOptions } from './rnnGates.js';
 
 export type { RNNForwardOptions } from './rnnArgs.js';
+
+/** What a recurrent module returns as its output for input `I`: a packed batch for a packed one. */
+export type SequenceOf<I> = I extends PackedSequence ? PackedSequence : Tensor;
 
 /** Options shared by `RNN`, `LSTM` and `GRU` (PyTorch's defaults). */
 export interface RNNBaseOptions {
@@ -64,8 +69,15 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
   readonly dropout: number;
   readonly bidirectional: boolean;
   readonly projSize: number;
+  /** LSTM only: the parameters' gate order and the forget-bias initialization. */
+  protected readonly lstmGates: { gateOrder: GateOrder; forgetBias: number | null };
 
-  constructor(mode: CellMode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions & { projSize?: number }) {
+  constructor(
+    mode: CellMode,
+    inputSize: number,
+    hiddenSize: number,
+    opts: RNNBaseOptions & LSTMGateOptions & { projSize?: number },
+  ) {
     super();
     const name = this.constructor.name;
     this.mode = mode;
@@ -104,6 +116,8 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
         `expected projSize < hiddenSize (proj_size has to be smaller than hidden_size), got ${this.projSize}`,
       );
     }
+    this.lstmGates =
+      mode === 'lstm' ? checkGateOptions(name, opts, this.bias) : { gateOrder: 'ifgo', forgetBias: null };
     const dtype = opts.dtype ?? 'float32';
     const G = gateCount(mode) * hiddenSize;
     const Ho = this.projSize || hiddenSize;
@@ -125,10 +139,21 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     this.resetParameters();
   }
 
-  /** Draws fresh weights: every parameter U(-1/sqrt(H), 1/sqrt(H)), as PyTorch. */
+  /**
+   * Draws fresh weights: every parameter U(-1/sqrt(H), 1/sqrt(H)), as PyTorch; then, for an
+   * LSTM with `forgetBias`, the forget-gate biases (see `LSTMGateOptions`).
+   */
   resetParameters(): void {
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.parameters()) uniform_(p, -k, k);
+    const { gateOrder, forgetBias } = this.lstmGates;
+    if (forgetBias === null) return;
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let dir = 0; dir < (this.bidirectional ? 2 : 1); dir++) {
+        const sfx = `_l${l}${dir === 1 ? '_reverse' : ''}`;
+        fillForgetBias(this.param(`bias_ih${sfx}`)!, this.param(`bias_hh${sfx}`)!, gateOrder, forgetBias);
+      }
+    }
   }
 
   /** Size of h: projSize when set, else hiddenSize. */
@@ -142,14 +167,15 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     return v instanceof Tensor ? v : null;
   }
 
-  /** The weights of layer `l`, direction `dir` (0 forward, 1 reverse). */
+  /** The weights of layer `l`, direction `dir` (0 forward, 1 reverse), gates in PyTorch's order. */
   protected layerWeights(l: number, dir: number) {
     const sfx = `_l${l}${dir === 1 ? '_reverse' : ''}`;
+    const order = this.lstmGates.gateOrder;
     return {
-      wIh: this.param(`weight_ih${sfx}`)!,
-      wHh: this.param(`weight_hh${sfx}`)!,
-      bIh: this.param(`bias_ih${sfx}`),
-      bHh: this.param(`bias_hh${sfx}`),
+      wIh: toTorchGates(this.param(`weight_ih${sfx}`)!, order),
+      wHh: toTorchGates(this.param(`weight_hh${sfx}`)!, order),
+      bIh: toTorchGates(this.param(`bias_ih${sfx}`), order),
+      bHh: toTorchGates(this.param(`bias_hh${sfx}`), order),
       wHr: this.param(`weight_hr${sfx}`),
     };
   }
@@ -159,13 +185,32 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     return this.param('weight_ih_l0')!.dtype;
   }
 
-  /** Checks and normalizes a call (see `checkRecurrentCall`). */
+  /**
+   * Checks and normalizes a call (see `checkRecurrentCall`). A packed input runs as its padded
+   * batch (original order) with its lengths, so states stay in the caller's batch order, as
+   * PyTorch's hx and h_n do.
+   */
   protected prepare(
-    input: Tensor,
+    input: Tensor | PackedSequence,
     states: readonly (Tensor | null | undefined)[],
     opts: RNNForwardOptions | undefined,
   ) {
-    return checkRecurrentCall(this, this.paramDType, input, states, opts);
+    if (!(input instanceof PackedSequence)) {
+      return { ...checkRecurrentCall(this, this.paramDType, input, states, opts), packed: null };
+    }
+    const name = this.constructor.name;
+    if (opts?.lengths !== undefined && opts.lengths !== null) {
+      throw new ValueError(name, 'expected lengths or a PackedSequence input (it carries its lengths), got both');
+    }
+    if (input.data.ndim !== 2) {
+      throw new ShapeError(
+        name,
+        `expected packed data of shape [N, ${this.inputSize}], got ${fmtShape(input.data.shape)}`,
+        [input.data.shape],
+      );
+    }
+    const [padded, lengths] = padPackedSequence(input, { batchFirst: this.batchFirst });
+    return { ...checkRecurrentCall(this, this.paramDType, padded, states, { lengths }), packed: input };
   }
 
   /**
@@ -238,8 +283,13 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     return { y: fix(inp, 0), states: next.map((hs) => fix(stack(hs), 1)) };
   }
 
-  /** Output `[T, B, *]` back to the caller's layout. */
-  protected finishOutput(out: Tensor, batched: boolean): Tensor {
+  /** Output `[T, B, *]` back to the caller's layout, or packed like the packed input. */
+  protected finishOutput(out: Tensor, batched: boolean, packed: PackedSequence | null): Tensor | PackedSequence {
+    if (packed) {
+      const [T, B, F] = out.shape;
+      const rows = fromArray(packed.positions(), [packed.data.shape[0]], 'int32');
+      return packed.withData(out.reshape([T * B, F]).indexSelect(0, rows));
+    }
     return batched ? (this.batchFirst ? out.transpose(0, 1) : out) : out.squeeze(1);
   }
 
@@ -251,6 +301,8 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     if (this.batchFirst) s += `, batch_first=${pyBool(this.batchFirst)}`;
     if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
     if (this.bidirectional) s += `, bidirectional=${pyBool(this.bidirectional)}`;
+    if (this.lstmGates.gateOrder !== 'ifgo') s += `, gate_order='${this.lstmGates.gateOrder}'`;
+    if (this.lstmGates.forgetBias !== null) s += `, forget_bias=${pyFloat(this.lstmGates.forgetBias)}`;
     return s;
   }
 }

@@ -12,7 +12,8 @@ import { uniform_ } from './init.js';
 import { checkSize } from './linear.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { pyBool } from './repr.js';
+import { pyBool, pyFloat } from './repr.js';
+import { checkGateOptions, fillForgetBias, toTorchGates, type GateOrder, type LSTMGateOptions } from './rnnGates.js';
 
 /**
  * One Elman step: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act = tanh or relu.
@@ -82,13 +83,16 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
   weight_hh: Parameter;
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
+  /** LSTMCell only: the parameters' gate order and the forget-bias initialization. */
+  protected readonly lstmGates: { gateOrder: GateOrder; forgetBias: number | null };
 
-  constructor(gates: number, inputSize: number, hiddenSize: number, opts: RNNCellOptions) {
+  constructor(gates: number, inputSize: number, hiddenSize: number, opts: RNNCellOptions & LSTMGateOptions) {
     super();
     const name = this.constructor.name;
     this.inputSize = checkSize(name, 'inputSize', inputSize);
     this.hiddenSize = checkSize(name, 'hiddenSize', hiddenSize);
     this.bias = opts.bias ?? true;
+    this.lstmGates = gates === 4 ? checkGateOptions(name, opts, this.bias) : { gateOrder: 'ifgo', forgetBias: null };
     const dtype = opts.dtype ?? 'float32';
     const p = (...shape: number[]) => new Parameter(empty(shape, { dtype }));
     this.weight_ih = p(gates * hiddenSize, inputSize);
@@ -98,10 +102,12 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
     this.resetParameters();
   }
 
-  /** Draws fresh weights: every parameter U(-1/sqrt(H), 1/sqrt(H)), as PyTorch. */
+  /** Draws fresh weights: every parameter U(-1/sqrt(H), 1/sqrt(H)), as PyTorch (then `forgetBias`). */
   resetParameters(): void {
     const k = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
     for (const p of this.parameters()) uniform_(p, -k, k);
+    const { gateOrder, forgetBias } = this.lstmGates;
+    if (forgetBias !== null) fillForgetBias(this.bias_ih!, this.bias_hh!, gateOrder, forgetBias);
   }
 
   // Checks input `[B, F]` or `[F]` and the states (`[B, H]` or `[H]`, zeros when absent);
@@ -166,7 +172,12 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
   }
 
   override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : `, bias=${pyBool(false)}`}`;
+    const { gateOrder, forgetBias } = this.lstmGates;
+    return (
+      `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : `, bias=${pyBool(false)}`}` +
+      (gateOrder === 'ifgo' ? '' : `, gate_order='${gateOrder}'`) +
+      (forgetBias === null ? '' : `, forget_bias=${pyFloat(forgetBias)}`)
+    );
   }
 }
 
@@ -200,25 +211,44 @@ export class RNNCell extends CellBase<[input: Tensor, hx?: Tensor | null], Tenso
   }
 }
 
+/** Options of `LSTMCell` (with `gateOrder: 'figo'` and `forgetBias: 1`, nbml's layout and init). */
+export interface LSTMCellOptions extends RNNCellOptions, LSTMGateOptions {}
+
 /**
- * A long short-term memory cell (PyTorch's `LSTMCell`, gates i, f, g, o):
- * i, f, o = sigmoid(.), g = tanh(.) of x W_ih^T + b_ih + h W_hh^T + b_hh; c' = f c + i g;
- * h' = o tanh(c'). Returns `[h', c']`; the states default to zeros.
+ * A long short-term memory cell (PyTorch's `LSTMCell`, gates i, f, g, o, or nbml's f, i, g, o
+ * with `gateOrder: 'figo'`): i, f, o = sigmoid(.), g = tanh(.) of
+ * x W_ih^T + b_ih + h W_hh^T + b_hh; c' = f c + i g; h' = o tanh(c'). Returns `[h', c']`; the
+ * states default to zeros.
  * @see https://pytorch.org/docs/stable/generated/torch.nn.LSTMCell.html
  *
  * Shape: input `[B, in]` or `[in]`, h and c `[B, H]` or `[H]`.
  * @example
  * const cell = new nn.LSTMCell(10, 20);
  * const [h, c] = cell.call(nb.randn([3, 10]));
+ * const nbmlCell = new nn.LSTMCell(10, 20, { gateOrder: 'figo', forgetBias: 1 });
  */
 export class LSTMCell extends CellBase<[input: Tensor, hx?: readonly [Tensor, Tensor] | null], [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts: LSTMCellOptions = {}) {
     super(4, inputSize, hiddenSize, opts);
+  }
+
+  /** Row-block order of the gate parameters: `'ifgo'` (PyTorch) or `'figo'` (nbml). */
+  get gateOrder(): GateOrder {
+    return this.lstmGates.gateOrder;
+  }
+
+  /** The forget-gate bias initialization, or null for PyTorch's. */
+  get forgetBias(): number | null {
+    return this.lstmGates.forgetBias;
   }
 
   forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
     const { x, hs, unbatch } = this.prepare(input, hx ?? [], 2);
-    const [h, c] = lstmCellStep(x, hs[0], hs[1], this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
+    const o = this.lstmGates.gateOrder;
+    const [wIh, wHh, bIh, bHh] = [this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh].map((w) =>
+      toTorchGates(w, o),
+    );
+    const [h, c] = lstmCellStep(x, hs[0], hs[1], wIh!, wHh!, bIh, bHh);
     return [unbatch(h), unbatch(c)];
   }
 }

@@ -10,6 +10,9 @@ import { tensor } from '../tensor/create.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Packed sequences for the recurrent modules (torch.nn.utils.rnn). */
+export * as rnn from './rnnPacked.js';
+
 /** One tensor or any iterable of tensors (e.g. `model.parameters()`). */
 export type Parameters = Tensor | Iterable<Tensor>;
 

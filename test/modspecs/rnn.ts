@@ -1,6 +1,6 @@
 // Module-table rows: RNN, LSTM, GRU (layers, directions, batchFirst, projections, initial states,
-// variable lengths against pack_padded_sequence) and the cells. A row compares one tensor, so
-// `call`/`torchCall` pick the output, h_n or c_n.
+// variable lengths against pack_padded_sequence, packed batches in and out) and the cells. A row
+// compares one tensor, so `call`/`torchCall` pick the output, h_n or c_n.
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import type { AnyModule } from '../../src/nn/index.js';
@@ -31,6 +31,10 @@ const withLengths = (lengths: number[], which: 'out' | 'h' | 'c') => (m: AnyModu
   if (which === 'out') return o;
   return Array.isArray(s) ? (s[which === 'h' ? 0 : 1] as Tensor) : (s as Tensor);
 };
+
+const R = nn.utils.rnn;
+const RNN_UTILS = 'torch.nn.utils.rnn';
+const lstm = (m: AnyModule) => m as InstanceType<typeof nn.LSTM>;
 
 const BIG = '600k parameters: too many for a numerical gradcheck; the small rows cover the same code';
 
@@ -268,6 +272,59 @@ export const rnnModuleSpecs: ModuleSpec[] = [
     inputs: [[4, 3, 3]],
     call: withLengths([1, 3, 4], 'h'),
     torchCall: packed([1, 3, 4], 4, false, '[1]'),
+  },
+  // ---- packed batches (nn.utils.rnn) in and out, against PyTorch's
+  {
+    name: 'LSTM.packed.bidirectional.data',
+    make: () => new nn.LSTM(3, 4, { bidirectional: true }),
+    torch: 'nn.LSTM(3, 4, bidirectional=True)',
+    inputs: [[4, 3, 3]],
+    call: (m, x) => lstm(m).call(R.packPaddedSequence(x, [2, 4, 1], { enforceSorted: false }))[0].data,
+    torchCall: `m(${RNN_UTILS}.pack_padded_sequence(a, [2, 4, 1], enforce_sorted=False))[0].data`,
+  },
+  {
+    name: 'GRU.packed.batchFirst.layers2.h0.hN',
+    make: () => new nn.GRU(3, 4, { numLayers: 2, batchFirst: true }),
+    torch: 'nn.GRU(3, 4, num_layers=2, batch_first=True)',
+    inputs: [
+      [3, 4, 3],
+      [2, 3, 4],
+    ],
+    call: (m, x, h) =>
+      (m as InstanceType<typeof nn.GRU>).call(
+        R.packPaddedSequence(x, [2, 4, 3], { batchFirst: true, enforceSorted: false }),
+        h,
+      )[1],
+    torchCall: `m(${RNN_UTILS}.pack_padded_sequence(a, [2, 4, 3], batch_first=True, enforce_sorted=False), b)[1]`,
+  },
+  {
+    name: 'LSTM.proj.packSequence.padPackedSequence',
+    make: () => new nn.LSTM(3, 4, { projSize: 2 }),
+    torch: 'nn.LSTM(3, 4, proj_size=2)',
+    inputs: [
+      [2, 3],
+      [4, 3],
+      [1, 3],
+    ],
+    call: (m, a, b, c) =>
+      R.padPackedSequence(lstm(m).call(R.packSequence([a, b, c], { enforceSorted: false }))[0], {
+        batchFirst: true,
+        totalLength: 5,
+        paddingValue: -1,
+      })[0],
+    torchCall: `${RNN_UTILS}.pad_packed_sequence(m(${RNN_UTILS}.pack_sequence([a, b, c], enforce_sorted=False))[0], batch_first=True, total_length=5, padding_value=-1)[0]`,
+  },
+  {
+    name: 'LSTM.padSequence.packed.cN',
+    make: () => new nn.LSTM(3, 4),
+    torch: 'nn.LSTM(3, 4)',
+    inputs: [
+      [4, 3],
+      [3, 3],
+      [3, 3],
+    ],
+    call: (m, a, b, c) => lstm(m).call(R.packPaddedSequence(R.padSequence([a, b, c]), [4, 3, 3]))[1][1],
+    torchCall: `m(${RNN_UTILS}.pack_padded_sequence(${RNN_UTILS}.pad_sequence([a, b, c]), [4, 3, 3]))[1][1]`,
   },
   // ---- GRU
   {

@@ -159,7 +159,8 @@ function attentionImpl(
  * kernel that keeps one `blockSize x blockSize` tile of scores per head at a time (online
  * softmax) and recomputes the tiles in backward from q, k, v and the row log-sum-exp. Both
  * paths draw the same dropout mask (a counter-based hash seeded from the generator), so they
- * agree. A query that sees no key gets NaN, as in PyTorch's math path.
+ * agree. A query that sees no key (every score masked) gets output 0 and gradient 0, as PyTorch
+ * 2.5+'s math path (PyTorch 1.13 gives NaN), so left-padded batches stay finite.
  *
  * Shape: query `[..., Sq, E]`, key `[..., Sk, E]`, value `[..., Sk, Ev]` (batch dims broadcast),
  * output `[..., Sq, Ev]`.

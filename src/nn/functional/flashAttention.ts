@@ -8,7 +8,7 @@
 // References: Dao et al. 2022 (https://arxiv.org/abs/2205.14135), Dao 2023 (FlashAttention-2).
 import { grad } from '../../autograd/engine.js';
 import { isGradEnabled, noGrad } from '../../autograd/mode.js';
-import { maximum } from '../../ops/elementwise.js';
+import { maximum, where } from '../../ops/elementwise.js';
 import { record } from '../../ops/record.js';
 import { reshapeView } from '../../ops/prims/view.js';
 import { cat } from '../../ops/shape.js';
@@ -16,8 +16,9 @@ import { full, zeros } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropoutTile, maskScores, mathAttention, type AttnConfig } from './attentionMath.js';
 
-// exp(s - m) with m = -inf (a row with nothing visible yet) must give 0, not NaN.
-const NO_MAX = -Number.MAX_VALUE;
+// exp(s - m) with m = -inf (a row with nothing visible yet) must give 0, not NaN: such rows shift
+// by 0 instead. (A finite stand-in such as -Number.MAX_VALUE rounds to -inf in float32.)
+const shiftOf = (m: Tensor) => where(m.eq(-Infinity), 0, m);
 
 interface Tiles {
   batch: number[];
@@ -60,7 +61,7 @@ function forward(t: Tiles, q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor] {
     for (const [j0, cols] of visibleKeys(t, i0, rows)) {
       const s = tileScores(t, qi, k, i0, rows, j0, cols);
       const mNew = maximum(m, s.amax(-1, { keepdim: true }));
-      const shift = maximum(mNew, NO_MAX);
+      const shift = shiftOf(mNew);
       let p = s.sub(shift).exp();
       const alpha = m.sub(shift).exp();
       l = l.mul(alpha).add(p.sum(-1, { keepdim: true }));
@@ -68,9 +69,11 @@ function forward(t: Tiles, q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor] {
       acc = acc.mul(alpha).add(p.matmul(v.narrow(-2, j0, cols)));
       m = mNew;
     }
-    // A row that sees no key: 0 / 0 = NaN, as softmax over all -inf; its lse is -inf.
-    outs.push(acc.div(l));
-    lses.push(maximum(m, NO_MAX).add(l.log()));
+    // A row that sees no key has l = 0 and acc = 0: its output is 0 (as the composite's), and
+    // its lse is +inf so that backward's exp(s - lse) is 0 (not exp(-inf + inf) = NaN).
+    const none = l.eq(0);
+    outs.push(acc.div(where(none, 1, l)));
+    lses.push(where(none, Infinity, m.add(l.log())));
   }
   return [cat(outs, -2), cat(lses, -2)];
 }
