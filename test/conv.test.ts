@@ -49,6 +49,31 @@ describe('lowMemory convolution', () => {
     });
   }
 
+  // A 1-D convolution tiles its only spatial dim, the one the kernels address as the last.
+  for (const backend of ['js', 'wasm']) {
+    test(`conv1d tiles equal the full im2col on the ${backend} backend`, () => {
+      const before = nb.getBackend();
+      nb.setBackend(backend);
+      try {
+        nb.manualSeed(7);
+        const x = nb.randn([2, 3, 11], { dtype: 'float64' });
+        const w = nb.randn([4, 3, 3], { dtype: 'float64' });
+        const b = nb.randn([4], { dtype: 'float64' });
+        for (const opts of [{ padding: 1 }, { stride: 2, dilation: 2, padding: 2 }]) {
+          const ref = grads((a, k, v) => F.conv1d(a, k, v, opts), x, w, b);
+          for (const tileRows of [1, 2, 4]) {
+            const got = grads((a, k, v) => F.conv1d(a, k, v, { ...opts, lowMemory: true, tileRows }), x, w, b);
+            assert.equal(maxDiff(got.y, ref.y), 0, `tileRows ${tileRows}: output`);
+            assert.ok(maxDiff(got.gx, ref.gx) < 1e-12, `tileRows ${tileRows}: input gradient`);
+            assert.ok(maxDiff(got.gw, ref.gw) < 1e-12, `tileRows ${tileRows}: weight gradient`);
+          }
+        }
+      } finally {
+        nb.setBackend(before);
+      }
+    });
+  }
+
   test('Conv2d with lowMemory equals Conv2d without it (float32, default tiles)', () => {
     nb.manualSeed(3);
     const a = new nn.Conv2d(16, 8, 3, { padding: 1 });

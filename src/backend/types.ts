@@ -169,6 +169,28 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
    * number (the last NaN), as PyTorch.
    */
   maxPoolIndices(x: View, p: PoolTaps, out: Int32Array): void;
+  // Normalizations, fused: one pass over each row (src/backend/js/norm.ts has the formulas).
+  /**
+   * softmax of `x` along `dim`, `exp(x - m) / s` with m the row maximum and s = sum exp(x - m),
+   * or with `log` logSoftmax, `x - m - log(s)`; `out` contiguous, of `x`'s shape.
+   */
+  softmax(x: View, dim: number, log: boolean, out: TypedArray): void;
+  /**
+   * Layer norm over the trailing `k` dims of `x` (one row per index of the leading dims): the
+   * row's mean and rstd = 1 / sqrt(var + eps) (biased variance) into `mean` and `rstd` (one per
+   * row), and `(x - mean) * rstd * weight + bias` into `y` (contiguous, of `x`'s shape).
+   * `weight` and `bias` have the trailing shape, or are null (1 and 0).
+   */
+  layerNorm(
+    x: View,
+    k: number,
+    weight: View | null,
+    bias: View | null,
+    eps: number,
+    y: TypedArray,
+    mean: TypedArray,
+    rstd: TypedArray,
+  ): void;
   // Recurrent cells: one time step's gate math, fused (src/backend/js/rnn.ts has the formulas).
   // Every operand is a 2-D `[B, n]` view; outputs are written through their (strided) views.
   /** LSTM step: gates i, f, g, o of `xg + hg` (`[B, 4H]`); writes activated gates, `c` and `h`. */
@@ -183,6 +205,29 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
   rnnCell(xg: View, hg: View, relu: boolean, h: View): void;
   /** Elman step backward from the output h. */
   rnnCellBackward(h: View, dh: View, relu: boolean, dPre: View): void;
+  /**
+   * One Adam/AdamW step in place over `n` elements of contiguous runs `data[off, off + n)`:
+   * `param`, `expAvg`, `expAvgSq` and, under AMSGrad, `maxExpAvgSq` (else null) are updated from
+   * `grad` with PyTorch's operation order and float32 roundings when `param` is float32
+   * (src/backend/js/optim.ts has the formulas). `step` is the count after this step.
+   */
+  adamStep(
+    n: number,
+    param: { readonly data: TypedArray; readonly off: number },
+    grad: { readonly data: TypedArray; readonly off: number },
+    expAvg: { readonly data: TypedArray; readonly off: number },
+    expAvgSq: { readonly data: TypedArray; readonly off: number },
+    maxExpAvgSq: { readonly data: TypedArray; readonly off: number } | null,
+    h: {
+      readonly lr: number;
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly eps: number;
+      readonly weightDecay: number;
+      readonly decoupled: boolean;
+      readonly step: number;
+    },
+  ): void;
 };
 
 /** A named kernel table. */

@@ -1,30 +1,27 @@
-// softmax and logSoftmax: composites with the row maximum subtracted first, so exp never
-// overflows. The maximum is a constant for the gradient (softmax does not depend on it), which
-// also keeps ties in the maximum from mattering.
+// softmax, logSoftmax and softmin. The first two are one fused primitive each way
+// (prims/softmax.ts), which subtracts the row maximum first so exp never overflows.
 import { DTypeError } from '../errors.js';
 import { checkDType, isFloat, type DType } from '../tensor/dtype.js';
 import { normDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { neg } from './elementwise.js';
 import { checkTensor } from './operands.js';
-import { amax } from './reduce.js';
+import { softmaxPrim } from './prims/softmax.js';
 
 /** Options of `softmax` and `logSoftmax`: cast the input to `dtype` first. */
 export interface SoftmaxOptions {
   dtype?: DType;
 }
 
-// The input in its compute dtype, the normalized dim, and x minus its (detached) maximum.
-function shifted(op: string, x: Tensor, dim: number, opts?: SoftmaxOptions): { z: Tensor; d: number } {
+// The input in its compute dtype, through the primitive along the normalized dim.
+function run(op: string, x: Tensor, dim: number, log: boolean, opts?: SoftmaxOptions): Tensor {
   checkTensor(op, x);
   const dtype = opts?.dtype === undefined ? x.dtype : checkDType(op, opts.dtype);
   if (!isFloat(dtype)) {
     throw new DTypeError(op, `expected a floating point input or a floating point dtype option, got ${dtype}`);
   }
   const src = x.to(dtype);
-  const d = normDim(op, dim, src.ndim);
-  if (src.ndim > 0 && src.shape[d] === 0) return { z: src, d };
-  const m = amax(src.detach(), d, { keepdim: true });
-  return { z: src.sub(m), d };
+  return softmaxPrim(src, normDim(op, dim, src.ndim), log);
 }
 
 /**
@@ -32,9 +29,7 @@ function shifted(op: string, x: Tensor, dim: number, opts?: SoftmaxOptions): { z
  * @example nb.softmax(nb.tensor([1, 2, 3]), 0) // [0.0900, 0.2447, 0.6652]
  */
 export function softmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
-  const { z, d } = shifted('softmax', x, dim, opts);
-  const e = z.exp();
-  return e.div(e.sum(d, { keepdim: true }));
+  return run('softmax', x, dim, false, opts);
 }
 
 /**
@@ -43,6 +38,14 @@ export function softmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
  * @example nb.logSoftmax(logits, -1)
  */
 export function logSoftmax(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
-  const { z, d } = shifted('logSoftmax', x, dim, opts);
-  return z.sub(z.exp().sum(d, { keepdim: true }).log());
+  return run('logSoftmax', x, dim, true, opts);
+}
+
+/**
+ * softmin(x)_i = exp(-x_i) / sum_j exp(-x_j) along `dim`: softmax of `-x`, so the smallest
+ * entry gets the largest weight.
+ * @example nb.softmin(nb.tensor([1, 2, 3]), 0) // [0.6652, 0.2447, 0.0900]
+ */
+export function softmin(x: Tensor, dim: number, opts?: SoftmaxOptions): Tensor {
+  return softmax(neg(x), dim, opts);
 }

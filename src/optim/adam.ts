@@ -1,14 +1,7 @@
+import { kernels } from '../backend/index.js';
+import { noGrad } from '../autograd/mode.js';
 import { Optimizer, type BaseOptions, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
-import {
-  bumpStep,
-  checkBetas,
-  checkNonNegative,
-  flatOf,
-  stateLike,
-  stepTensor,
-  type Flat,
-  type Round,
-} from './util.js';
+import { bumpStep, checkBetas, checkNonNegative, flatOf, stateLike, stepTensor, type Flat } from './util.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Options of `Adam` and `AdamW`. */
@@ -30,16 +23,10 @@ function validateAdam(op: string, o: AdamOptions): void {
   checkNonNegative(op, 'Invalid weight_decay value', o.weightDecay);
 }
 
-// One Adam/AdamW update, in the order and with the roundings of PyTorch's single-tensor loop.
-function adamUpdate(
-  p: Tensor,
-  w: Flat,
-  g: Flat,
-  R: Round,
-  state: ParamState,
-  o: AdamOptions,
-  decoupled: boolean,
-): void {
+// One Adam/AdamW update: the fused kernel of the active backend (the js kernel has the formulas,
+// in the order and with the roundings of PyTorch's single-tensor loop). `w` and `g` are
+// contiguous runs of the parameter's dtype (forEachParam copies strided ones).
+function adamUpdate(p: Tensor, w: Flat, g: Flat, state: ParamState, o: AdamOptions, decoupled: boolean): void {
   if (state.exp_avg === undefined) {
     state.step = stepTensor();
     state.exp_avg = stateLike(p);
@@ -48,37 +35,26 @@ function adamUpdate(
   if (o.amsgrad && state.max_exp_avg_sq === undefined) state.max_exp_avg_sq = stateLike(p);
   const step = bumpStep(state);
   const [beta1, beta2] = o.betas;
-  const m = flatOf(state.exp_avg as Tensor);
-  const v = flatOf(state.exp_avg_sq as Tensor);
-  const vmax = o.amsgrad ? flatOf(state.max_exp_avg_sq as Tensor) : null;
-  const stepSize = o.lr / (1 - beta1 ** step);
-  const bc2Sqrt = R(Math.sqrt(1 - beta2 ** step));
-  const b1 = R(beta1);
-  const b2 = R(beta2);
-  const c1 = R(1 - beta1);
-  const c2 = R(1 - beta2);
-  const eps = R(o.eps);
-  const negStep = R(-stepSize);
-  const decay = R(1 - o.lr * o.weightDecay);
-  const wd = R(o.weightDecay);
-  for (let i = 0; i < w.n; i++) {
-    let wi = w.data[w.off + i];
-    let gi = g.data[g.off + i];
-    if (decoupled) wi = R(wi * decay);
-    else if (o.weightDecay !== 0) gi = R(gi + wd * wi);
-    const mi = R(R(m.data[m.off + i] * b1) + c1 * gi);
-    const vi = R(R(v.data[v.off + i] * b2) + R(c2 * gi) * gi);
-    m.data[m.off + i] = mi;
-    v.data[v.off + i] = vi;
-    let s = vi;
-    if (vmax !== null) {
-      const prev = vmax.data[vmax.off + i];
-      s = prev > vi || Number.isNaN(prev) ? prev : vi;
-      vmax.data[vmax.off + i] = s;
-    }
-    const denom = R(R(R(Math.sqrt(s)) / bc2Sqrt) + eps);
-    w.data[w.off + i] = R(wi + R(R(negStep * mi) / denom));
+  kernels().adamStep(
+    w.n,
+    w,
+    g,
+    stateRun(state, 'exp_avg'),
+    stateRun(state, 'exp_avg_sq'),
+    o.amsgrad ? stateRun(state, 'max_exp_avg_sq') : null,
+    { lr: o.lr, beta1, beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled, step },
+  );
+}
+
+// A state tensor's elements as one run. States are contiguous (stateLike and loadStateDict
+// make them so); one a caller replaced by a strided view is made contiguous first.
+function stateRun(state: ParamState, key: string): Flat {
+  let t = state[key] as Tensor;
+  if (!t.isContiguous()) {
+    t = noGrad(() => t.contiguous());
+    state[key] = t;
   }
+  return flatOf(t);
 }
 
 /**
@@ -105,7 +81,7 @@ export class Adam extends Optimizer<AdamOptions> {
     validateAdam('Adam', o);
   }
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
-    this.forEachParam(group, (p, w, g, R, state) => adamUpdate(p, w, g, R, state, group, false));
+    this.forEachParam(group, (p, w, g, _R, state) => adamUpdate(p, w, g, state, group, false));
   }
 }
 
@@ -132,6 +108,6 @@ export class AdamW extends Optimizer<AdamOptions> {
     validateAdam('AdamW', o);
   }
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
-    this.forEachParam(group, (p, w, g, R, state) => adamUpdate(p, w, g, R, state, group, true));
+    this.forEachParam(group, (p, w, g, _R, state) => adamUpdate(p, w, g, state, group, true));
   }
 }

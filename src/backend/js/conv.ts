@@ -54,7 +54,7 @@ export function im2col(x: View, g: PatchGeometry, out: TypedArray): void {
     for (let a = 0; a < L.k[0]; a++) {
       for (let b = 0; b < L.k[1]; b++) {
         for (let e = 0; e < L.k[2]; e++) {
-          const offW = e * L.d[2] - L.p[2];
+          const offW = L.first[2] * L.s[2] + e * L.d[2] - L.p[2];
           const [lo, hi] = validRange(offW, L.s[2], W, oW);
           for (let n = 0; n < N; n++) {
             const base = x.offset + n * sN + c * sC;
@@ -96,7 +96,7 @@ export function col2im(cols: View, g: PatchGeometry, outShape: readonly number[]
     for (let a = 0; a < L.k[0]; a++) {
       for (let b = 0; b < L.k[1]; b++) {
         for (let e = 0; e < L.k[2]; e++, r++) {
-          const offW = e * L.d[2] - L.p[2];
+          const offW = L.first[2] * L.s[2] + e * L.d[2] - L.p[2];
           const [lo, hi] = validRange(offW, L.s[2], W, oW);
           if (lo === hi) continue;
           for (let n = 0; n < N; n++) {

@@ -3,10 +3,13 @@ import { col2im, im2col, maxPoolIndices } from './conv.js';
 import { binaryKernels, copy, unaryKernels, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatter } from './indexing.js';
 import { matmul } from './linalg.js';
+import { layerNorm, softmax } from './norm.js';
 import { argmax, argmin, reduceKernels, scanKernels, sort } from './reduce.js';
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from './rnn.js';
+import { adamStep } from './optim.js';
 
 const kernels: KernelTable = {
+  adamStep,
   ...unaryKernels,
   ...binaryKernels,
   ...reduceKernels,
@@ -24,6 +27,8 @@ const kernels: KernelTable = {
   im2col,
   col2im,
   maxPoolIndices,
+  softmax,
+  layerNorm,
   lstmCell,
   lstmCellBackward,
   gruCell,

@@ -3,8 +3,8 @@
 
 import { Code, encodeModule, F64, Func, I32, Simd, V128 } from './encoder.js';
 
-// `for (; bytes > 0; bytes -= 16, ptrs += 16) body()`, skipping the loop when bytes is 0.
-function vectorLoop(e: Code, bytes: number, ptrs: readonly number[], body: () => void): void {
+/** `for (; bytes > 0; bytes -= 16, ptrs += 16) body()`, skipping the loop when bytes is 0. */
+export function vectorLoop(e: Code, bytes: number, ptrs: readonly number[], body: () => void): void {
   e.block().get(bytes).i32Eqz().brIf(0).loop();
   body();
   for (const p of ptrs) e.inc(p, 16);
@@ -40,8 +40,8 @@ function relu(): Func {
 }
 
 // Cody-Waite split of ln 2: C1 has 9 significant bits, so t * C1 is exact for |t| < 2^15.
-const LN2_HI = 0.693359375;
-const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
+export const LN2_HI = 0.693359375;
+export const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
 
 // Adding 1.5 * 2^23 rounds a float32 of magnitude below 2^22 to an integer (half to even) and
 // leaves that integer, plus 0x400000, in the low mantissa bits.
@@ -49,6 +49,9 @@ const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
 
 /**
+ * Emits exp of the f32x4 on top of the stack, leaving the result in its place; declares its
+ * locals in `f` once, so the returned emitter may be used any number of times in `f`'s body.
+ *
  * exp(x) = 2^t e^r with t = round(x / ln2), r = x - t ln2 (|r| <= 0.35); e^r by its Taylor
  * polynomial of degree 7 (truncation error r^8/8! < 6e-9, 0.05 ulp), and 2^t applied as two
  * exponent-field factors 2^(t>>1) 2^(t - t>>1) so results near overflow and subnormal results
@@ -56,23 +59,20 @@ const ROUNDER_BITS = 0x4b400000;
  * and pmax (single instructions, unlike min and max) keep a NaN because it compares false.
  * Measured against Math.exp: at most 1 ulp on a dense grid (test/wasm.test.ts allows 2).
  */
-function exp(): Func {
-  const f = new Func('exp', [I32, I32, I32]);
-  const [x, out, bytes] = [0, 1, 2];
+export function expEmitter(f: Func): (e: Code) => void {
   const v = f.local(V128);
   const t = f.local(V128);
   const r = f.local(V128);
   const p = f.local(V128);
   const n = f.local(V128);
   const h = f.local(V128);
-  const e = f.code;
   const mul = Simd.f32x4Mul;
   const add = Simd.f32x4Add;
   const sub = Simd.f32x4Sub;
-  // 2^k as float32 bits for an i32x4 k on the stack.
-  const pow2 = () => e.i32x4Const(127).simd(Simd.i32x4Add).i32(23).simd(Simd.i32x4Shl);
-  vectorLoop(e, bytes, [x, out], () => {
-    e.get(x).simdMem(Simd.load, 0).f32x4Const(89).simd(Simd.f32x4Pmin).f32x4Const(-104).simd(Simd.f32x4Pmax).set(v);
+  return (e) => {
+    // 2^k as float32 bits for an i32x4 k on the stack.
+    const pow2 = () => e.i32x4Const(127).simd(Simd.i32x4Add).i32(23).simd(Simd.i32x4Shl);
+    e.f32x4Const(89).simd(Simd.f32x4Pmin).f32x4Const(-104).simd(Simd.f32x4Pmax).set(v);
     e.get(v).f32x4Const(Math.LOG2E).simd(mul).f32x4Const(ROUNDER).simd(add).tee(t);
     e.i32x4Const(ROUNDER_BITS).simd(Simd.i32x4Sub).set(n);
     e.get(t).f32x4Const(ROUNDER).simd(sub).set(t);
@@ -81,13 +81,26 @@ function exp(): Func {
     for (const c of [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) e.get(r).simd(mul).f32x4Const(c).simd(add);
     e.set(p);
     e.get(n).i32(1).simd(Simd.i32x4ShrS).set(h);
-    e.get(out).get(p);
+    e.get(p);
     e.get(h);
     pow2();
     e.simd(mul);
     e.get(n).get(h).simd(Simd.i32x4Sub);
     pow2();
-    e.simd(mul).simdMem(Simd.store, 0);
+    e.simd(mul);
+  };
+}
+
+// Elementwise exp (see `expEmitter` for the method and its accuracy).
+function exp(): Func {
+  const f = new Func('exp', [I32, I32, I32]);
+  const [x, out, bytes] = [0, 1, 2];
+  const emit = expEmitter(f);
+  const e = f.code;
+  vectorLoop(e, bytes, [x, out], () => {
+    e.get(out).get(x).simdMem(Simd.load, 0);
+    emit(e);
+    e.simdMem(Simd.store, 0);
   });
   return f;
 }

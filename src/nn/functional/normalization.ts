@@ -1,11 +1,13 @@
 // Normalization functions: composites of mean, variance and rsqrt, so their gradients (which
-// couple every element of a normalized group) come from autograd. Variances that normalize are
-// biased (divide by n); the variance stored in running statistics is unbiased, as in PyTorch.
+// couple every element of a normalized group) come from autograd; layerNorm, hot in
+// transformers, is a fused primitive instead. Variances that normalize are biased (divide by
+// n); the variance stored in running statistics is unbiased, as in PyTorch.
 import { noGrad } from '../../autograd/mode.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { checkTensor } from '../../ops/operands.js';
+import { layerNormPrim } from '../../ops/prims/layerNorm.js';
 import { varMean } from '../../ops/stats.js';
-import { finfo, isFloat } from '../../tensor/dtype.js';
+import { finfo, isFloat, promoteTypes } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { NormOrder } from '../../ops/index.js';
 
@@ -66,8 +68,10 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const ns = checkNormalizedShape(op, x, normalizedShape);
   const w = checkParam(op, 'weight', opts.weight, ns);
   const b = checkParam(op, 'bias', opts.bias, ns);
-  const [v, mu] = varMean(x, trailingDims(x.ndim, ns.length), { correction: 0, keepdim: true });
-  return affine(x.sub(mu).mul(v.add(opts.eps ?? 1e-5).rsqrt()), w, b, ns);
+  // One fused primitive (prims/layerNorm.ts) in the promoted dtype of x, weight and bias.
+  const dtype = [w, b].reduce((d, t) => (t ? promoteTypes(d, t.dtype) : d), x.dtype);
+  const cast = (t: Tensor | null) => t && t.to(dtype);
+  return layerNormPrim(x.to(dtype), ns.length, cast(w), cast(b), opts.eps ?? 1e-5);
 }
 
 /**
