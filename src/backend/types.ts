@@ -206,6 +206,12 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
   /** Elman step backward from the output h. */
   rnnCellBackward(h: View, dh: View, relu: boolean, dPre: View): void;
   /**
+   * Optional: packs a right operand `b: [K, N]` once for many products with it (a recurrent
+   * layer multiplies by the same hidden weight on every step), or returns null where the
+   * backend has no packed path; callers then use `matmul`.
+   */
+  packRhs?(b: View): PackedRhs | null;
+  /**
    * One Adam/AdamW step in place over `n` elements of contiguous runs `data[off, off + n)`:
    * `param`, `expAvg`, `expAvgSq` and, under AMSGrad, `maxExpAvgSq` (else null) are updated from
    * `grad` with PyTorch's operation order and float32 roundings when `param` is float32
@@ -229,6 +235,25 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
     },
   ): void;
 };
+
+/** A right operand packed by `packRhs`, reusable until released. */
+export interface PackedRhs {
+  /**
+   * `out[outOff + i * N + j] = bias[biasOff + j] + sum_p a[aOff + i * K + p] b[p, j]` for `m`
+   * contiguous rows of `a` (no bias term when `bias` is null); `out` is written, not added to.
+   */
+  multiply(
+    a: TypedArray,
+    aOff: number,
+    m: number,
+    out: TypedArray,
+    outOff: number,
+    bias: TypedArray | null,
+    biasOff: number,
+  ): void;
+  /** Frees the packed panels. */
+  release(): void;
+}
 
 /** A named kernel table. */
 export interface Backend {

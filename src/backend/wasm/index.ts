@@ -8,11 +8,13 @@ import { hasSimd, useRelaxed, useRelaxedAsync } from './runtime.js';
 import { moreBinaryKernels, moreUnaryKernels } from './unary.js';
 import { col2im, gather, im2col, maxPoolIndices, scatter } from './conv.js';
 import { adamStep } from './optim.js';
+import { rnnKernels } from './rnn.js';
 
 const kernels: KernelTable = {
   // Every kernel not overridden below deliberately reuses the js reference kernel; each wasm
   // kernel also falls back to it for dtypes it does not handle (int32, bool, mixed).
   ...jsBackend.kernels,
+  ...rnnKernels, // float32 LSTM, GRU and Elman cells, forward and backward; packRhs
   adamStep, // float32, float64: the js kernel's bits
   im2col, // float32, float64, int32
   col2im, // float32, float64

@@ -4,7 +4,10 @@ import { allocate, type DType, type TypedArray } from '../../tensor/dtype.js';
 
 // The time loops of one recurrent layer in one direction, on typed arrays: per step one GEMM for
 // the hidden projection and one fused cell kernel (forward), and one fused cell kernel plus one
-// GEMM (backward); the weight gradients are one GEMM each over all steps at the end.
+// GEMM (backward); the weight gradients are one GEMM each over all steps at the end. The
+// per-step work outside the kernels is a few block copies: each step's GEMM reads the previous
+// step's output rows in place (and starts from the hidden bias), and the gradient buffers are
+// reused from step to step.
 
 /** Which cell: Elman with tanh or relu, LSTM (gates i, f, g, o) or GRU (gates r, z, n). */
 export type CellMode = 'tanh' | 'relu' | 'lstm' | 'gru';
@@ -57,28 +60,58 @@ const v3 = (data: TypedArray, offset: number, rows: number, cols: number): View 
   strides: [rows * cols, cols, 1],
   offset,
 });
-// A 2-D weight `w: [n, m]` as the batched operand `w^T: [1, m, n]`, copied once per call so the
-// GEMM of every step reads it row by row (the plain JS GEMM is several times slower on columns).
-function wT(w: View, dtype: DType): View {
-  const [n, m] = w.shape;
-  const out = allocate(dtype, n * m);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) out[j * n + i] = w.data[w.offset + i * w.strides[0] + j * w.strides[1]];
-  }
-  return v3(out, 0, m, n);
+
+/**
+ * `out = a @ w (+ bias)` for one fixed `w: [K, N]` and `m` contiguous rows of `a`, at every
+ * step; `bias` is a row of N values, added to every row.
+ */
+interface StepProduct {
+  run(a: TypedArray, aOff: number, m: number, out: TypedArray, outOff: number, bias: Buf | null): void;
+  release(): void;
 }
-const w3 = (w: View): View => ({
-  data: w.data,
-  shape: [1, w.shape[0], w.shape[1]],
-  strides: [0, ...w.strides],
-  offset: w.offset,
-});
+
+// The product with `w` (`[N, K]` as stored) transposed, or as it is: packed once when the
+// backend can, else a contiguous row-major copy for `matmul` (the js GEMM reads rows).
+function stepProduct(w: View, transpose: boolean, dtype: DType): StepProduct {
+  const k = kernels();
+  const [r, c] = w.shape;
+  const b: View = transpose ? { ...w, shape: [c, r], strides: [w.strides[1], w.strides[0]] } : w;
+  // A backend may pack the weight once for all steps (the wasm one does); without it each
+  // step's GEMM re-packs the weight, which for W4 costs about as much as the product.
+  const packed = k.packRhs?.(b) ?? null;
+  if (packed) {
+    return {
+      run: (a, aOff, m, out, outOff, bias) =>
+        packed.multiply(a, aOff, m, out, outOff, bias?.data ?? null, bias?.offset ?? 0),
+      release: () => packed.release(),
+    };
+  }
+  const [K, N] = b.shape;
+  const copy = allocate(dtype, K * N);
+  k.copy(b, v2(copy, 0, K, N));
+  const bv = v3(copy, 0, K, N);
+  return {
+    run: (a, aOff, m, out, outOff, bias) => {
+      k.matmul(v3(a, aOff, m, K), bv, out.subarray(outOff, outOff + m * N));
+      if (!bias) return;
+      for (let i = 0; i < m; i++) for (let j = 0; j < N; j++) out[outOff + i * N + j] += bias.data[bias.offset + j];
+    },
+    release: () => {},
+  };
+}
 
 const time = (d: LayerDims, s: number): number => (d.reverse ? d.T - 1 - s : s);
 const active = (d: LayerDims, t: number, b: number): boolean => d.lengths === null || t < d.lengths[b];
 
-function copyRow(src: TypedArray, so: number, dst: TypedArray, dO: number, n: number): void {
-  for (let j = 0; j < n; j++) dst[dO + j] = src[so + j];
+// Kept out of the loops' bodies so they are optimized on their own: inside the large loop
+// functions V8 ran them several times slower.
+function addTo(dst: TypedArray, src: TypedArray, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] += src[i];
+}
+
+/** `n` values from `src` at `so` to `dst` at `dO` (a block copy). */
+function move(src: TypedArray, so: number, dst: TypedArray, dO: number, n: number): void {
+  dst.set(src.subarray(so, so + n), dO);
 }
 
 /**
@@ -96,7 +129,7 @@ export function layerForward(
   wHr: View | null,
   out: TypedArray,
 ): LayerSaved {
-  const { T, B, H, Ho, mode } = d;
+  const { T, B, H, Ho, mode, lengths } = d;
   const k = kernels();
   const GH = gateCount(mode) * H;
   const A = actWidth(d);
@@ -107,47 +140,68 @@ export function layerForward(
     hRaw: wHr ? allocate(dtype, T * B * H) : null,
   };
   const hg = allocate(dtype, B * GH);
-  const hState = allocate(dtype, B * Ho);
-  copyRow(h0.data, h0.offset, hState, 0, B * Ho);
-  let cPrev: Buf | null = c0;
-  const wHhT = wT(wHh, dtype);
-  const wHrT = wHr && wT(wHr, dtype);
-  for (let s = 0; s < T; s++) {
-    const t = time(d, s);
-    const hp = t * B * Ho;
-    copyRow(hState, 0, saved.hPrev, hp, B * Ho);
-    k.matmul(v3(saved.hPrev, hp, B, Ho), wHhT, hg);
-    if (bHh) {
-      for (let b = 0; b < B; b++) for (let j = 0; j < GH; j++) hg[b * GH + j] += bHh.data[bHh.offset + j];
-    }
-    const xv = v2(xp.data, xp.offset + t * B * GH, B, GH);
-    const hgv = v2(hg, 0, B, GH);
-    const av = v2(saved.act, t * B * A, B, A);
-    const ov = v2(out, hp, B, Ho);
-    if (mode === 'lstm') {
-      const cv = v2(saved.cs!, t * B * H, B, H);
-      const hv = wHr ? v2(saved.hRaw!, t * B * H, B, H) : ov;
-      k.lstmCell(xv, hgv, v2(cPrev!.data, cPrev!.offset, B, H), av, cv, hv);
-      if (wHrT) k.matmul(v3(saved.hRaw!, t * B * H, B, H), wHrT, out.subarray(hp, hp + B * Ho));
-      if (d.lengths) {
-        for (let b = 0; b < B; b++) {
-          if (!active(d, t, b)) copyRow(cPrev!.data, cPrev!.offset + b * H, saved.cs!, t * B * H + b * H, H);
-        }
-      }
-      cPrev = { data: saved.cs!, offset: t * B * H };
-    } else if (mode === 'gru') {
-      k.gruCell(xv, hgv, v2(saved.hPrev, hp, B, Ho), av, ov);
-    } else {
-      k.rnnCell(xv, hgv, mode === 'relu', av);
-      copyRow(saved.act, t * B * A, out, hp, B * H);
-    }
-    for (let b = 0; b < B; b++) {
-      if (active(d, t, b)) copyRow(out, hp + b * Ho, hState, b * Ho, Ho);
-      else out.fill(0, hp + b * Ho, hp + (b + 1) * Ho);
-    }
+  // Where h_{t-1} is: h0, then the previous step's output rows; with lengths a state buffer
+  // that keeps the rows whose sequence has ended.
+  let hSrc = h0.data;
+  let hOff = h0.offset;
+  const hState = lengths ? allocate(dtype, B * Ho) : null;
+  if (hState) {
+    move(h0.data, h0.offset, hState, 0, B * Ho);
+    [hSrc, hOff] = [hState, 0];
   }
-  copyRow(hState, 0, out, T * B * Ho, B * Ho);
-  if (cPrev) copyRow(cPrev.data, cPrev.offset, out, T * B * Ho + B * Ho, B * H);
+  let cSrc = c0?.data ?? null;
+  let cOff = c0?.offset ?? 0;
+  const hh = stepProduct(wHh, true, dtype);
+  const hr = wHr && stepProduct(wHr, true, dtype);
+  try {
+    for (let s = 0; s < T; s++) {
+      const t = time(d, s);
+      const hp = t * B * Ho;
+      if (hState) move(hState, 0, saved.hPrev, hp, B * Ho);
+      hh.run(hSrc, hOff, B, hg, 0, bHh);
+      const xv = v2(xp.data, xp.offset + t * B * GH, B, GH);
+      const av = v2(saved.act, t * B * A, B, A);
+      const ov = v2(out, hp, B, Ho);
+      if (mode === 'lstm') {
+        const ct = t * B * H;
+        k.lstmCell(
+          xv,
+          v2(hg, 0, B, GH),
+          v2(cSrc!, cOff, B, H),
+          av,
+          v2(saved.cs!, ct, B, H),
+          hr ? v2(saved.hRaw!, ct, B, H) : ov,
+        );
+        if (hr) hr.run(saved.hRaw!, ct, B, out, hp, null);
+        if (lengths) {
+          for (let b = 0; b < B; b++) if (!active(d, t, b)) move(cSrc!, cOff + b * H, saved.cs!, ct + b * H, H);
+        }
+        [cSrc, cOff] = [saved.cs!, ct];
+      } else if (mode === 'gru') {
+        k.gruCell(xv, v2(hg, 0, B, GH), v2(hSrc, hOff, B, Ho), av, ov);
+      } else {
+        k.rnnCell(xv, v2(hg, 0, B, GH), mode === 'relu', av);
+        move(saved.act, t * B * A, out, hp, B * H);
+      }
+      if (hState) {
+        for (let b = 0; b < B; b++) {
+          if (active(d, t, b)) move(out, hp + b * Ho, hState, b * Ho, Ho);
+          else out.fill(0, hp + b * Ho, hp + (b + 1) * Ho);
+        }
+      } else [hSrc, hOff] = [out, hp];
+    }
+  } finally {
+    hr?.release();
+    hh.release();
+  }
+  if (!hState && T > 0) {
+    // Step t read the output of the step before it (or h0 first): shift the outputs by one.
+    const first = time(d, 0) * B * Ho;
+    move(h0.data, h0.offset, saved.hPrev, first, B * Ho);
+    move(out, d.reverse ? B * Ho : 0, saved.hPrev, d.reverse ? 0 : B * Ho, (T - 1) * B * Ho);
+  }
+  move(hSrc, hOff, out, T * B * Ho, B * Ho);
+  if (cSrc) move(cSrc, cOff, out, T * B * Ho + B * Ho, B * H);
   return saved;
 }
 
@@ -174,7 +228,7 @@ export function layerBackward(
   wHr: View | null,
   dy: Buf,
 ): LayerGrads {
-  const { T, B, H, Ho, mode } = d;
+  const { T, B, H, Ho, mode, lengths } = d;
   const k = kernels();
   const GH = gateCount(mode) * H;
   const A = actWidth(d);
@@ -183,66 +237,79 @@ export function layerBackward(
   const dHg = mode === 'gru' ? allocate(dtype, T * B * GH) : dXp;
   const dHout = wHr ? allocate(dtype, T * B * Ho) : null;
   const tail = dy.offset + T * B * Ho;
+  // dh and dc of the step after the current one, and the buffers the current one fills.
   let dh: TypedArray = dy.data.slice(tail, tail + B * Ho);
+  let dhNext = allocate(dtype, B * Ho);
   let dc: TypedArray | null = mode === 'lstm' ? dy.data.slice(tail + B * Ho, tail + B * Ho + B * H) : null;
+  let dcNext: TypedArray | null = mode === 'lstm' ? allocate(dtype, B * H) : null;
+  const viaW = mode === 'gru' ? allocate(dtype, B * Ho) : null;
   const dhTot = allocate(dtype, B * Ho);
   const dhRaw = wHr ? allocate(dtype, B * H) : dhTot;
-  for (let s = T - 1; s >= 0; s--) {
-    const t = time(d, s);
-    const hp = t * B * Ho;
-    for (let b = 0; b < B; b++) {
-      const on = active(d, t, b);
-      for (let j = 0; j < Ho; j++) dhTot[b * Ho + j] = dh[b * Ho + j] + (on ? dy.data[dy.offset + hp + b * Ho + j] : 0);
+  const dyd = dy.data;
+  const hh = stepProduct(wHh, false, dtype);
+  const hr = wHr && stepProduct(wHr, false, dtype);
+  try {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = time(d, s);
+      const hp = t * B * Ho;
+      const yo = dy.offset + hp;
+      if (!lengths) k.add(v2(dh, 0, B, Ho), v2(dyd, yo, B, Ho), dhTot);
+      else {
+        for (let b = 0; b < B; b++) {
+          const on = active(d, t, b);
+          for (let j = b * Ho; j < (b + 1) * Ho; j++) dhTot[j] = on ? dh[j] + dyd[yo + j] : dh[j];
+        }
+      }
+      if (hr) {
+        move(dhTot, 0, dHout!, hp, B * Ho);
+        hr.run(dhTot, 0, B, dhRaw, 0, null);
+      }
+      const gx = v2(dXp, t * B * GH, B, GH);
+      const av = v2(saved.act, t * B * A, B, A);
+      if (mode === 'lstm') {
+        const cp = s === 0 ? c0! : { data: saved.cs!, offset: time(d, s - 1) * B * H };
+        const cv = (data: TypedArray, offset: number) => v2(data, offset, B, H);
+        k.lstmCellBackward(
+          av,
+          cv(cp.data, cp.offset),
+          cv(saved.cs!, t * B * H),
+          cv(dhRaw, 0),
+          cv(dc!, 0),
+          gx,
+          cv(dcNext!, 0),
+        );
+      } else if (mode === 'gru') {
+        const dv = v2(dhNext, 0, B, Ho);
+        k.gruCellBackward(av, v2(saved.hPrev, hp, B, Ho), v2(dhRaw, 0, B, H), gx, v2(dHg, t * B * GH, B, GH), dv);
+      } else {
+        k.rnnCellBackward(av, v2(dhRaw, 0, B, H), mode === 'relu', gx);
+      }
+      if (lengths) {
+        for (let b = 0; b < B; b++) {
+          if (active(d, t, b)) continue;
+          dXp.fill(0, t * B * GH + b * GH, t * B * GH + (b + 1) * GH);
+          if (dHg !== dXp) dHg.fill(0, t * B * GH + b * GH, t * B * GH + (b + 1) * GH);
+          if (dHout) dHout.fill(0, hp + b * Ho, hp + (b + 1) * Ho);
+        }
+      }
+      if (viaW) {
+        hh.run(dHg, t * B * GH, B, viaW, 0, null);
+        addTo(dhNext, viaW, B * Ho);
+      } else hh.run(dHg, t * B * GH, B, dhNext, 0, null);
+      if (lengths) {
+        for (let b = 0; b < B; b++) {
+          if (active(d, t, b)) continue;
+          // A step past the row's length held the state: its gradient passes through unchanged.
+          move(dh, b * Ho, dhNext, b * Ho, Ho);
+          if (dcNext) move(dc!, b * H, dcNext, b * H, H);
+        }
+      }
+      [dh, dhNext] = [dhNext, dh];
+      [dc, dcNext] = [dcNext, dc];
     }
-    if (wHr) {
-      copyRow(dhTot, 0, dHout!, hp, B * Ho);
-      k.matmul(v3(dhTot, 0, B, Ho), w3(wHr), dhRaw);
-    }
-    const gx = v2(dXp, t * B * GH, B, GH);
-    const av = v2(saved.act, t * B * A, B, A);
-    const dhNew = allocate(dtype, B * Ho);
-    let dcNew: TypedArray | null = null;
-    if (mode === 'lstm') {
-      dcNew = allocate(dtype, B * H);
-      const cp = s === 0 ? c0! : { data: saved.cs!, offset: time(d, s - 1) * B * H };
-      k.lstmCellBackward(
-        av,
-        v2(cp.data, cp.offset, B, H),
-        v2(saved.cs!, t * B * H, B, H),
-        v2(dhRaw, 0, B, H),
-        v2(dc!, 0, B, H),
-        gx,
-        v2(dcNew, 0, B, H),
-      );
-    } else if (mode === 'gru') {
-      k.gruCellBackward(
-        av,
-        v2(saved.hPrev, hp, B, Ho),
-        v2(dhRaw, 0, B, H),
-        gx,
-        v2(dHg, t * B * GH, B, GH),
-        v2(dhNew, 0, B, Ho),
-      );
-    } else {
-      k.rnnCellBackward(av, v2(dhRaw, 0, B, H), mode === 'relu', gx);
-    }
-    const viaW = allocate(dtype, B * Ho);
-    for (let b = 0; b < B; b++) {
-      if (active(d, t, b)) continue;
-      dXp.fill(0, t * B * GH + b * GH, t * B * GH + (b + 1) * GH);
-      if (dHg !== dXp) dHg.fill(0, t * B * GH + b * GH, t * B * GH + (b + 1) * GH);
-      if (dHout) dHout.fill(0, hp + b * Ho, hp + (b + 1) * Ho);
-    }
-    k.matmul(v3(dHg, t * B * GH, B, GH), w3(wHh), viaW);
-    for (let i = 0; i < B * Ho; i++) dhNew[i] += viaW[i];
-    for (let b = 0; b < B; b++) {
-      if (active(d, t, b)) continue;
-      // A step past the row's length held the state: its gradient passes through unchanged.
-      copyRow(dh, b * Ho, dhNew, b * Ho, Ho);
-      if (dcNew) copyRow(dc!, b * H, dcNew, b * H, H);
-    }
-    dh = dhNew;
-    dc = dcNew;
+  } finally {
+    hr?.release();
+    hh.release();
   }
   // Weight gradients: sums over all steps, one GEMM each.
   const dWhh = allocate(dtype, GH * Ho);
@@ -254,10 +321,8 @@ export function layerBackward(
     offset: v.offset,
   });
   k.matmul(tr(all(dHg, GH)), all(saved.hPrev, Ho), dWhh);
-  const acc = new Float64Array(GH);
-  for (let r = 0; r < T * B; r++) for (let j = 0; j < GH; j++) acc[j] += dHg[r * GH + j];
   const dBhh = allocate(dtype, GH);
-  dBhh.set(acc);
+  if (T * B > 0) k.sum(v2(dHg, 0, T * B, GH), [0], dBhh);
   let dWhr: TypedArray | null = null;
   if (wHr) {
     dWhr = allocate(dtype, Ho * H);
