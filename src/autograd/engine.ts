@@ -1,8 +1,10 @@
 import { BackwardNotSupportedError, ShapeError, fmtShape } from '../errors.js';
 import { full } from '../tensor/create.js';
+import { beginReuse, endReuse } from '../tensor/reuse.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
+import { GradHandoff } from './handoff.js';
 import { AccumulateGrad, Node } from './node.js';
 
 /** Options of `backward` and `grad`. */
@@ -132,18 +134,44 @@ function run(
     }
   }
 
+  // Every pending gradient goes through `put`/`take`, so the handoff knows which are shared.
+  const handoff = new GradHandoff();
+  const put = (n: Node, g: Tensor) => {
+    const prev = buffer.get(n);
+    if (prev !== undefined) handoff.drop(prev);
+    handoff.hold(g);
+    buffer.set(n, g);
+  };
+  const take = (n: Node): Tensor | undefined => {
+    const g = buffer.get(n);
+    if (g !== undefined) {
+      handoff.drop(g);
+      buffer.delete(n);
+    }
+    return g;
+  };
   // Buffers the engine allocated for one node alone may be summed into in place; a gradient that
   // arrived from a rule may be shared (add's rule hands dy to both inputs), so it never is.
   const owned = new Set<Node>();
+  // Gradients summed into others, released once the node's rule outputs are all placed (the
+  // same tensor may be handed to several nodes).
+  const summed: Tensor[] = [];
   const add = (n: Node, g: Tensor) => {
     checkGrad(n, g);
     const prev = buffer.get(n);
-    if (prev === undefined) buffer.set(n, g);
-    else if (!createGraph && owned.has(n)) prev.add_(g);
-    else {
-      buffer.set(n, prev.add(g));
+    if (prev === undefined) put(n, g);
+    else if (!createGraph && owned.has(n)) {
+      prev.add_(g);
+      summed.push(g);
+    } else {
+      put(n, prev.add(g));
       if (!createGraph) owned.add(n);
+      summed.push(prev, g);
     }
+  };
+  const releaseSummed = () => {
+    if (!createGraph) for (const t of summed) handoff.release(t);
+    summed.length = 0;
   };
   // A slice's gradient is dy placed into zeros of the input's shape. When a tensor is read slice
   // by slice (a time loop over a sequence), building that full-size tensor per slice costs
@@ -154,7 +182,7 @@ function run(
     let buf = buffer.get(c);
     if (buf === undefined || !owned.has(c)) {
       const fresh = buf === undefined ? zerosOf(c) : buf.contiguous() === buf ? buf.clone() : buf.contiguous();
-      buffer.set(c, fresh);
+      put(c, fresh);
       owned.add(c);
       buf = fresh;
     }
@@ -163,30 +191,54 @@ function run(
   };
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
+  beginReuse();
   try {
     rootNodes.forEach((n, i) => add(n, g0[i]));
+    releaseSummed();
     for (const node of order) {
-      let g = buffer.get(node);
-      buffer.delete(node);
+      let g = take(node);
       if (g !== undefined && (needed === null || needed.has(node))) {
-        for (const h of node.hooks) g = h(g) ?? g;
-        if (node.retained) node.retained.grad = accumulate(node.retained.grad, g, createGraph);
+        for (const h of node.hooks) {
+          handoff.expose(g);
+          g = h(g) ?? g;
+          handoff.expose(g);
+        }
+        if (node.retained) {
+          handoff.expose(g);
+          node.retained.grad = accumulate(node.retained.grad, g, createGraph);
+        }
         const ti = targetIndex.get(node);
-        if (ti !== undefined) captured[ti] = captured[ti] === null ? g : captured[ti]!.add(g);
+        if (ti !== undefined) {
+          handoff.expose(g);
+          captured[ti] = captured[ti] === null ? g : captured[ti]!.add(g);
+        }
         if (node instanceof AccumulateGrad) {
-          if (!targets) node.variable.grad = accumulate(node.variable.grad, g, createGraph);
-        } else if (!scatter(node, g)) {
-          const gs = node.apply(g);
-          for (let i = 0; i < node.next.length; i++) {
-            const c = node.next[i];
-            const gi = gs[i];
-            if (c !== null && gi !== null && gi !== undefined) add(c, gi);
+          // grad() leaves .grad alone. A first gradient that nobody else holds becomes .grad as it
+          // is (no copy).
+          const v = node.variable;
+          const asIs = !targets && v.grad === null && !createGraph && handoff.canTake(g, v.dtype);
+          if (!targets) v.grad = asIs ? g : accumulate(v.grad, g, createGraph);
+        } else {
+          if (!scatter(node, g)) {
+            if (node.opaque) handoff.expose(g);
+            const gs = node.apply(g);
+            for (let i = 0; i < node.next.length; i++) {
+              const c = node.next[i];
+              const gi = gs[i];
+              if (c === null || gi === null || gi === undefined) continue;
+              if (node.opaque) handoff.expose(gi);
+              add(c, gi);
+            }
           }
+          // The node has consumed its gradient: its memory may serve later allocations.
+          summed.push(g);
+          releaseSummed();
         }
       }
       if (!retainGraph) node.release();
     }
   } finally {
+    endReuse();
     setGradEnabled(prevMode);
   }
   return captured;

@@ -83,7 +83,7 @@ export function customFunction<A extends unknown[]>(def: FunctionDef<A>): Custom
       if (inputs.includes(out) || out.gradFn !== null) out = out.detach();
       const shapes = inputs.map((t) => t.shape);
       const saved = ctx.takePending();
-      return record(
+      const y = record(
         name,
         out,
         inputs,
@@ -114,6 +114,8 @@ export function customFunction<A extends unknown[]>(def: FunctionDef<A>): Custom
         },
         saved,
       );
+      if (y.gradFn !== null) y.gradFn.opaque = true;
+      return y;
     },
   };
 }

@@ -37,6 +37,11 @@ export class Node {
   scatterGrad: ((buf: Tensor, dy: Tensor) => void) | null = null;
   /** A non-leaf tensor that asked for `retainGrad()`. */
   retained: Tensor | null = null;
+  /**
+   * The rule is user code (a custom function), which may keep the tensors it is given or
+   * returns, so the engine never reuses their memory.
+   */
+  opaque = false;
   #fn: BackwardFn | null;
   #saved: readonly Tensor[] | null;
   #versions: number[];

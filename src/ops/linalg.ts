@@ -79,10 +79,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const M = a2.shape[a2.ndim - 2];
   const N = b2.shape[b2.ndim - 1];
   let out: Tensor;
-  if (b2.ndim === 2) {
+  if (a2.ndim === 2 && b2.ndim === 2) {
+    out = bmmPrim(a2, b2);
+  } else if (b2.ndim === 2) {
     // Fold a's batch dims into its rows: one product against b, which is never copied per batch.
     const lead = a2.shape.slice(0, -2);
-    out = bmmPrim(a2.reshape([1, prod(lead) * M, k1]), b2.unsqueeze(0)).reshape([...lead, M, N]);
+    out = bmmPrim(a2.reshape([prod(lead) * M, k1]), b2).reshape([...lead, M, N]);
   } else {
     const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
     const B = prod(batch);

@@ -2,7 +2,7 @@ import type { BinaryOp } from '../backend/types.js';
 import { DTypeError } from '../errors.js';
 import { scalarTensor } from '../tensor/create.js';
 import { isFloat, resultType, type DType } from '../tensor/dtype.js';
-import { broadcastShapes } from '../tensor/shape.js';
+import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { binary } from './prims/binary.js';
 
@@ -29,6 +29,16 @@ const FLOAT_RESULT = new Set<BinaryOp>(['div', 'atan2']);
  * explicit broadcasting (`expand`), then the primitive.
  */
 export function binaryOp(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  // The usual call, two tensors of one dtype and shape: nothing to promote, lift or broadcast.
+  if (
+    a instanceof Tensor &&
+    b instanceof Tensor &&
+    a.dtype === b.dtype &&
+    sameShape(a.shape, b.shape) &&
+    (isFloat(a.dtype) || !FLOAT_RESULT.has(op))
+  ) {
+    return binary(op, a, b, a.dtype);
+  }
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new DTypeError(op, `expected at least one Tensor operand, got ${typeof a} and ${typeof b}`);
   }

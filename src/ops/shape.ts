@@ -137,9 +137,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       );
     }
   }
-  if (sameShape(target, x.shape)) return x;
-  const ranked = lead === 0 ? x : reshape(x, [...new Array<number>(lead).fill(1), ...x.shape]);
-  return sameShape(target, ranked.shape) ? ranked : expandView(ranked, target);
+  return sameShape(target, x.shape) ? x : expandView(x, target);
 }
 
 /** Expands to `other`'s shape. */

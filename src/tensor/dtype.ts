@@ -1,4 +1,5 @@
 import { DTypeError } from '../errors.js';
+import { reclaim } from './reuse.js';
 
 /** The element types a tensor can hold. `float32` is the default. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -18,7 +19,7 @@ const CTORS = {
 
 /** Allocates a zero-filled typed array for `dtype`. */
 export function allocate(dtype: DType, length: number): TypedArray {
-  return new CTORS[dtype](length);
+  return reclaim(dtype, length) ?? new CTORS[dtype](length);
 }
 
 /** Whether `d` is a floating-point dtype (the only ones that can carry gradients). */

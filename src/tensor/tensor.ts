@@ -9,18 +9,28 @@ import * as ops from '../ops/index.js';
 import type { TensorOrScalar } from '../ops/operands.js';
 import type { ReduceOptions } from '../ops/reduce.js';
 import { full, fullLike, onesLike, zerosLike } from './create.js';
+import { offer } from './reuse.js';
 
 /**
  * The memory behind one or more tensors. `version` counts in-place writes, so autograd can
  * refuse a backward pass that would read a saved value that has since changed.
  */
 export class Storage {
+  static #count = 0;
   readonly data: TypedArray;
   version = 0;
   /** Set once a view or detached alias of this memory exists (in-place rebasing then refuses). */
   aliased = false;
+  /** Creation order: tells autograd which memory a backward pass made itself. */
+  readonly serial: number;
   constructor(data: TypedArray) {
     this.data = data;
+    this.serial = Storage.#count++;
+  }
+
+  /** The serial the next storage will get. */
+  static nextSerial(): number {
+    return Storage.#count;
   }
 }
 
@@ -888,19 +898,26 @@ export class Tensor {
   // in-place (version-counted; see assign_)
   /** In place: `this += alpha * other`. */
   add_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return this.assign_(ops.add(this, other, opts), 'add_');
+    return this.#assignTemp(ops.add(this, other, opts), 'add_');
   }
   /** In place: `this -= alpha * other`. */
   sub_(other: TensorOrScalar, opts?: { alpha?: number }): this {
-    return this.assign_(ops.sub(this, other, opts), 'sub_');
+    return this.#assignTemp(ops.sub(this, other, opts), 'sub_');
   }
   /** In place: `this *= other`. */
   mul_(other: TensorOrScalar): this {
-    return this.assign_(ops.mul(this, other), 'mul_');
+    return this.#assignTemp(ops.mul(this, other), 'mul_');
   }
   /** In place: `this /= other`. */
   div_(other: TensorOrScalar): this {
-    return this.assign_(ops.div(this, other), 'div_');
+    return this.#assignTemp(ops.div(this, other), 'div_');
+  }
+  // `r` is this call's own result: once written into this tensor nothing references it, so a
+  // backward pass in progress may lend its memory to a later allocation (tensor/reuse.ts).
+  #assignTemp(r: Tensor, op: string): this {
+    this.assign_(r, op);
+    offer(r.dtype, r.storage.data);
+    return this;
   }
   /** In place: copies `src` (broadcast) into this tensor. */
   copy_(src: Tensor): this {

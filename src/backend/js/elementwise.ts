@@ -1,171 +1,215 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { BinaryKernel, BinaryOp, UnaryKernel, UnaryOp, View } from '../types.js';
-import { erf, erfc, floorDivide, remainder, roundHalfEven, sigmoid, sign } from './math.js';
-import { isContiguousView, offsets } from './strided.js';
+import { ZERO_ONE, binaryLoops, unaryLoops, type Loop1, type Loop2 } from './loops.js';
+import { flatten, gather, isContiguousView, type Flat } from './strided.js';
 
-// How a kernel walks an operand: in order from `start` (contiguous), always at `start` (a
-// broadcast scalar, every stride 0), or through a table of offsets (any other layout).
-type Walk = { start: number; step: 0 | 1 } | { table: Int32Array };
+// Operands that are not one contiguous run (broadcast, transposed, sliced) are gathered a block
+// at a time into a buffer of their own element type, so every kernel runs the same flat loops,
+// no per-element offset table is built, and a float32 model keeps every loop monomorphic
+// (V8's loads slow down once a loop has seen many array types). Kernels are synchronous and
+// never nest, so the buffers are shared.
+const BLOCK = 4096;
+const buffers = new Map<unknown, TypedArray[]>();
+const boolScratch = new Float64Array(BLOCK);
 
-function walk(v: View): Walk {
-  if (isContiguousView(v)) return { start: v.offset, step: 1 };
-  if (v.strides.every((st) => st === 0)) return { start: v.offset, step: 0 };
-  return { table: offsets(v) };
+// Buffer `slot` (one per operand of a kernel) of `like`'s element type.
+function scratch(like: TypedArray, slot: number): TypedArray {
+  let list = buffers.get(like.constructor);
+  if (list === undefined) {
+    const make = like.constructor as new (n: number) => TypedArray;
+    list = [new make(BLOCK), new make(BLOCK), new make(BLOCK)];
+    buffers.set(like.constructor, list);
+  }
+  return list[slot];
 }
 
-function unary(f: (x: number) => number): UnaryKernel {
+// Where a kernel reads an operand: `data` from `start` when it is contiguous, else `flat`, to be
+// gathered block by block.
+type Operand = { data: TypedArray; start: number; flat: Flat | null };
+
+function operand(v: View): Operand {
+  return isContiguousView(v)
+    ? { data: v.data, start: v.offset, flat: null }
+    : { data: v.data, start: 0, flat: flatten(v) };
+}
+
+// The array and index holding elements [s, s + m) of an operand: the data itself, or scratch
+// buffer `slot` filled with them.
+function block(o: Operand, s: number, m: number, slot: number): [TypedArray, number] {
+  if (o.flat === null) return [o.data, o.start + s];
+  const buf = scratch(o.data, slot);
+  gather(o.flat, s, m, buf, 0);
+  return [buf, 0];
+}
+
+// A bool output must hold 0/1: functions that may return other values write a float64 buffer
+// first, and nonzero becomes 1 (NaN is falsy, as `Boolean(NaN)`).
+function toBool(src: TypedArray, out: TypedArray, at: number, m: number): void {
+  for (let k = 0; k < m; k++) out[at + k] = src[k] ? 1 : 0;
+}
+
+function unary(op: UnaryOp): UnaryKernel {
+  const loop: Loop1 = unaryLoops[op];
+  const zeroOne = ZERO_ONE.has(op);
   return (x: View, out: TypedArray) => {
     const n = out.length;
-    const d = x.data;
-    // bool outputs must store 0/1, not a truncated number.
-    const g = out instanceof Uint8Array ? (v: number) => (f(v) ? 1 : 0) : f;
-    const w = walk(x);
-    if ('table' in w) {
-      const o = w.table;
-      for (let i = 0; i < n; i++) out[i] = g(d[o[i]]);
-    } else if (w.step === 1) {
-      const s = w.start;
-      for (let i = 0; i < n; i++) out[i] = g(d[s + i]);
-    } else out.fill(g(d[w.start]));
+    const direct = zeroOne || !(out instanceof Uint8Array);
+    const ox = operand(x);
+    // The usual call, a contiguous input: one loop, no copies.
+    if (ox.flat === null && direct) {
+      loop(ox.data, ox.start, out, 0, n);
+      return;
+    }
+    for (let s = 0; s < n; s += BLOCK) {
+      const m = Math.min(BLOCK, n - s);
+      const [xd, xi] = block(ox, s, m, 0);
+      if (direct) loop(xd, xi, out, s, m);
+      else {
+        loop(xd, xi, boolScratch, 0, m);
+        toBool(boolScratch, out, s, m);
+      }
+    }
   };
 }
 
-function binary(f: (a: number, b: number) => number): BinaryKernel {
+function binary(op: BinaryOp): BinaryKernel {
+  const loop: Loop2 = binaryLoops[op];
+  const zeroOne = ZERO_ONE.has(op);
   return (a: View, b: View, out: TypedArray) => {
     const n = out.length;
-    const ad = a.data;
-    const bd = b.data;
-    const g = out instanceof Uint8Array ? (u: number, v: number) => (f(u, v) ? 1 : 0) : f;
-    const wa = walk(a);
-    const wb = walk(b);
-    if (!('table' in wa) && !('table' in wb)) {
-      // Contiguous or scalar operands: the common cases, with no offset tables.
-      const as = wa.start;
-      const bs = wb.start;
-      if (wa.step === 1 && wb.step === 1) for (let i = 0; i < n; i++) out[i] = g(ad[as + i], bd[bs + i]);
-      else if (wa.step === 1) {
-        const bv = bd[bs];
-        for (let i = 0; i < n; i++) out[i] = g(ad[as + i], bv);
-      } else if (wb.step === 1) {
-        const av = ad[as];
-        for (let i = 0; i < n; i++) out[i] = g(av, bd[bs + i]);
-      } else out.fill(g(ad[as], bd[bs]));
+    const direct = zeroOne || !(out instanceof Uint8Array);
+    const oa = operand(a);
+    const ob = operand(b);
+    // The usual call, two contiguous operands: one loop, no copies.
+    if (oa.flat === null && ob.flat === null && direct) {
+      loop(oa.data, oa.start, ob.data, ob.start, out, 0, n);
       return;
     }
-    const ao = 'table' in wa ? wa.table : offsets(a);
-    const bo = 'table' in wb ? wb.table : offsets(b);
-    for (let i = 0; i < n; i++) out[i] = g(ad[ao[i]], bd[bo[i]]);
+    for (let s = 0; s < n; s += BLOCK) {
+      const m = Math.min(BLOCK, n - s);
+      const [ad, ai] = block(oa, s, m, 0);
+      const [bd, bi] = block(ob, s, m, 1);
+      if (direct) loop(ad, ai, bd, bi, out, s, m);
+      else {
+        loop(ad, ai, bd, bi, boolScratch, 0, m);
+        toBool(boolScratch, out, s, m);
+      }
+    }
   };
+}
+
+function table<K extends string, V>(names: readonly K[], make: (k: K) => V): { [P in K]: V } {
+  return Object.fromEntries(names.map((k) => [k, make(k)])) as { [P in K]: V };
 }
 
 /** Reference elementwise kernels of one operand. */
-export const unaryKernels: { [K in UnaryOp]: UnaryKernel } = {
-  neg: unary((x) => -x),
-  abs: unary(Math.abs),
-  sign: unary(sign),
-  exp: unary(Math.exp),
-  exp2: unary((x) => 2 ** x),
-  log: unary(Math.log),
-  log2: unary(Math.log2),
-  log1p: unary(Math.log1p),
-  expm1: unary(Math.expm1),
-  sqrt: unary(Math.sqrt),
-  rsqrt: unary((x) => 1 / Math.sqrt(x)),
-  square: unary((x) => x * x),
-  reciprocal: unary((x) => 1 / x),
-  sin: unary(Math.sin),
-  cos: unary(Math.cos),
-  tan: unary(Math.tan),
-  asin: unary(Math.asin),
-  acos: unary(Math.acos),
-  atan: unary(Math.atan),
-  sinh: unary(Math.sinh),
-  cosh: unary(Math.cosh),
-  tanh: unary(Math.tanh),
-  asinh: unary(Math.asinh),
-  acosh: unary(Math.acosh),
-  atanh: unary(Math.atanh),
-  sigmoid: unary(sigmoid),
-  // NaN stays NaN (x > 0 is false for NaN, so test it first).
-  relu: unary((x) => (x > 0 || x !== x ? x : 0)),
-  erf: unary(erf),
-  erfc: unary(erfc),
-  floor: unary(Math.floor),
-  ceil: unary(Math.ceil),
-  round: unary(roundHalfEven),
-  trunc: unary(Math.trunc),
-  logicalNot: unary((x) => (x === 0 ? 1 : 0)),
-  isnan: unary((x) => (Number.isNaN(x) ? 1 : 0)),
-  isinf: unary((x) => (x === Infinity || x === -Infinity ? 1 : 0)),
-  isfinite: unary((x) => (Number.isFinite(x) ? 1 : 0)),
-};
-
-const mulKernel = binary((a, b) => a * b);
-const imulKernel = binary(Math.imul);
+export const unaryKernels: { [K in UnaryOp]: UnaryKernel } = table(Object.keys(unaryLoops) as UnaryOp[], unary);
 
 /** Reference elementwise kernels of two operands. */
-export const binaryKernels: { [K in BinaryOp]: BinaryKernel } = {
-  add: binary((a, b) => a + b),
-  sub: binary((a, b) => a - b),
-  // int32 products must wrap like C, not round through a double.
-  mul: (a, b, out) => (out instanceof Int32Array ? imulKernel(a, b, out) : mulKernel(a, b, out)),
-  div: binary((a, b) => a / b),
-  pow: binary((a, b) => a ** b),
-  maximum: binary((a, b) => (a !== a || b !== b ? NaN : a > b ? a : b)),
-  minimum: binary((a, b) => (a !== a || b !== b ? NaN : a < b ? a : b)),
-  atan2: binary(Math.atan2),
-  fmod: binary((a, b) => a % b),
-  remainder: binary(remainder),
-  floorDivide: binary(floorDivide),
-  eq: binary((a, b) => (a === b ? 1 : 0)),
-  ne: binary((a, b) => (a !== b ? 1 : 0)),
-  lt: binary((a, b) => (a < b ? 1 : 0)),
-  le: binary((a, b) => (a <= b ? 1 : 0)),
-  gt: binary((a, b) => (a > b ? 1 : 0)),
-  ge: binary((a, b) => (a >= b ? 1 : 0)),
-  logicalAnd: binary((a, b) => (a !== 0 && b !== 0 ? 1 : 0)),
-  logicalOr: binary((a, b) => (a !== 0 || b !== 0 ? 1 : 0)),
-  logicalXor: binary((a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0)),
-};
+export const binaryKernels: { [K in BinaryOp]: BinaryKernel } = table(Object.keys(binaryLoops) as BinaryOp[], binary);
 
-/** Copies `src` into the strided `dst`, converting to `dst`'s element type. */
+/** Copies `src` into the strided `dst`, converting to `dst`'s element type (bool: `x != 0`). */
 export function copy(src: View, dst: View): void {
-  const so = offsets(src);
-  const dd = dst.data;
+  const toBoolean = dst.data instanceof Uint8Array && !(src.data instanceof Uint8Array);
+  for (const n of src.shape) if (n === 0) return;
+  const [shape, ss, ds] = mergeDims(src.shape, src.strides, dst.strides);
+  const nd = shape.length;
   const sd = src.data;
-  const n = so.length;
-  if (dd instanceof Uint8Array) {
-    const doff = offsets(dst);
-    // NaN is nonzero, so it converts to true, as in PyTorch.
-    for (let i = 0; i < n; i++) dd[doff[i]] = sd[so[i]] !== 0 ? 1 : 0;
-  } else if (isContiguousView(dst)) {
-    const s = dst.offset;
-    for (let i = 0; i < n; i++) dd[s + i] = sd[so[i]];
-  } else {
-    const doff = offsets(dst);
-    for (let i = 0; i < n; i++) dd[doff[i]] = sd[so[i]];
+  const dd = dst.data;
+  // One contiguous run on both sides (clones, casts, contiguous()): a block copy, which also
+  // converts between element types as an assignment would.
+  if (nd <= 1 && (nd === 0 || (ss[0] === 1 && ds[0] === 1)) && !toBoolean) {
+    const n = nd === 0 ? 1 : shape[0];
+    dd.set(sd.subarray(src.offset, src.offset + n), dst.offset);
+    return;
   }
+  if (nd === 0) {
+    dd[dst.offset] = toBoolean ? (sd[src.offset] !== 0 ? 1 : 0) : sd[src.offset];
+    return;
+  }
+  // Rows along the last merged dim, the outer dims advanced like an odometer.
+  const inner = shape[nd - 1];
+  const si = ss[nd - 1];
+  const di = ds[nd - 1];
+  const pos = new Array<number>(nd).fill(0);
+  let sBase = src.offset;
+  let dBase = dst.offset;
+  for (;;) {
+    if (toBoolean) {
+      // NaN is nonzero, so it converts to true, as in PyTorch.
+      for (let j = 0, p = sBase, q = dBase; j < inner; j++, p += si, q += di) dd[q] = sd[p] !== 0 ? 1 : 0;
+    } else if (si === 1 && di === 1 && inner >= 256) {
+      dd.set(sd.subarray(sBase, sBase + inner), dBase);
+    } else {
+      for (let j = 0, p = sBase, q = dBase; j < inner; j++, p += si, q += di) dd[q] = sd[p];
+    }
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      sBase += ss[d];
+      dBase += ds[d];
+      if (++pos[d] < shape[d]) break;
+      sBase -= ss[d] * shape[d];
+      dBase -= ds[d] * shape[d];
+      pos[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+// Drops size-1 dims and merges neighbours that are contiguous with each other in both layouts
+// (same elements, same order). The shape has no size-0 dim.
+function mergeDims(
+  shape: readonly number[],
+  sa: readonly number[],
+  sb: readonly number[],
+): [number[], number[], number[]] {
+  const outShape: number[] = [];
+  const outA: number[] = [];
+  const outB: number[] = [];
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const n = shape[i];
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && sa[i] === outA[last] * outShape[last] && sb[i] === outB[last] * outShape[last]) {
+      outShape[last] *= n;
+    } else {
+      outShape.push(n);
+      outA.push(sa[i]);
+      outB.push(sb[i]);
+    }
+  }
+  return [outShape.reverse(), outA.reverse(), outB.reverse()];
 }
 
 /** `out[i] = cond[i] ? a[i] : b[i]`. */
 export function where(cond: View, a: View, b: View, out: TypedArray): void {
-  const wc = walk(cond);
-  const wa = walk(a);
-  const wb = walk(b);
-  // The usual call: a contiguous mask choosing between a contiguous tensor and a scalar.
-  if (!('table' in wc) && wc.step === 1 && !('table' in wa) && !('table' in wb)) {
-    const cd = cond.data;
-    const ad = a.data;
-    const bd = b.data;
-    const [cs, as, bs, ak, bk] = [wc.start, wa.start, wb.start, wa.step, wb.step];
-    for (let i = 0; i < out.length; i++) out[i] = cd[cs + i] !== 0 ? ad[as + ak * i] : bd[bs + bk * i];
-    return;
+  const n = out.length;
+  const oc = operand(cond);
+  const oa = operand(a);
+  const ob = operand(b);
+  for (let s = 0; s < n; s += BLOCK) {
+    const m = Math.min(BLOCK, n - s);
+    const [cd, ci] = block(oc, s, m, 2);
+    const [ad, ai] = block(oa, s, m, 0);
+    const [bd, bi] = block(ob, s, m, 1);
+    select(cd, ci, ad, ai, bd, bi, out, s, m);
   }
-  const co = offsets(cond);
-  const ao = offsets(a);
-  const bo = offsets(b);
-  const cd = cond.data;
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = cd[co[i]] !== 0 ? ad[ao[i]] : bd[bo[i]];
+}
+
+function select(
+  c: TypedArray,
+  ci: number,
+  a: TypedArray,
+  ai: number,
+  b: TypedArray,
+  bi: number,
+  out: TypedArray,
+  s: number,
+  m: number,
+): void {
+  for (let k = 0; k < m; k++) {
+    const u = a[ai + k];
+    const v = b[bi + k];
+    out[s + k] = c[ci + k] !== 0 ? u : v;
+  }
 }

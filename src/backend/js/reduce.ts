@@ -1,34 +1,79 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ReduceKernel, ReduceOp, ScanKernel, ScanOp, View } from '../types.js';
-import { moveDimLast, offsets, rowMajor } from './strided.js';
+import { flatten, gather, isDense, moveDimLast, offsets, rowMajor } from './strided.js';
 
-// For each element of x, the index of the output cell it reduces into: the output's row-major
-// strides with the reduced dims' strides set to zero.
-function targets(x: View, dims: readonly number[]): Int32Array {
-  const outShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const st = rowMajor(outShape).map((s, i) => (dims.includes(i) ? 0 : s));
-  return offsets({ data: x.data, shape: x.shape, strides: st, offset: 0 });
-}
+// Folds a run of values into an accumulator. One loop per reduction (not a shared loop calling
+// a step function), so V8 inlines each; see loops.ts.
+type Fold = (x: TypedArray, i: number, n: number, acc: number) => number;
 
-function reduce(init: number, step: (acc: number, v: number) => number): ReduceKernel {
+const folds: { [K in ReduceOp]: Fold } = {
+  sum: (x, i, n, acc) => {
+    for (let k = 0; k < n; k++) acc += x[i + k];
+    return acc;
+  },
+  prod: (x, i, n, acc) => {
+    for (let k = 0; k < n; k++) acc *= x[i + k];
+    return acc;
+  },
+  amax: (x, i, n, acc) => {
+    for (let k = 0; k < n; k++) {
+      const v = x[i + k];
+      acc = acc !== acc || v !== v ? NaN : v > acc ? v : acc;
+    }
+    return acc;
+  },
+  amin: (x, i, n, acc) => {
+    for (let k = 0; k < n; k++) {
+      const v = x[i + k];
+      acc = acc !== acc || v !== v ? NaN : v < acc ? v : acc;
+    }
+    return acc;
+  },
+};
+
+const BLOCK = 4096;
+const buf = new Float64Array(BLOCK);
+
+// The view with the reduced dims moved last: each output cell is then one row of it, read in
+// the same (row-major) order as x, so results do not depend on the layout.
+function reduce(op: ReduceOp, init: number): ReduceKernel {
+  const fold = folds[op];
   return (x: View, dims: readonly number[], out: TypedArray) => {
-    // Accumulate in float64 whatever the dtype: float32 sums then round once.
-    const acc = new Float64Array(out.length).fill(init);
-    const xo = offsets(x);
-    const to = targets(x, dims);
-    const d = x.data;
-    for (let i = 0; i < xo.length; i++) acc[to[i]] = step(acc[to[i]], d[xo[i]]);
-    if (out instanceof Uint8Array) for (let i = 0; i < out.length; i++) out[i] = acc[i] !== 0 ? 1 : 0;
-    else out.set(acc);
+    const order = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    order.push(...dims);
+    let len = 1;
+    for (const d of dims) len *= x.shape[d];
+    const rows = out.length;
+    const v = flatten({
+      data: x.data,
+      shape: order.map((i) => x.shape[i]),
+      strides: order.map((i) => x.strides[i]),
+      offset: x.offset,
+    });
+    const dense = isDense(v);
+    const toBool = out instanceof Uint8Array;
+    for (let r = 0; r < rows; r++) {
+      // Accumulate in float64 whatever the dtype: float32 sums then round once.
+      let acc = init;
+      for (let p = 0; p < len; p += BLOCK) {
+        const m = Math.min(BLOCK, len - p);
+        if (dense) acc = fold(x.data, v.offset + r * len + p, m, acc);
+        else {
+          gather(v, r * len + p, m, buf, 0);
+          acc = fold(buf, 0, m, acc);
+        }
+      }
+      out[r] = toBool ? (acc !== 0 ? 1 : 0) : acc;
+    }
   };
 }
 
 /** Reference reductions. `amax`/`amin` propagate NaN. */
 export const reduceKernels: { [K in ReduceOp]: ReduceKernel } = {
-  sum: reduce(0, (a, v) => a + v),
-  prod: reduce(1, (a, v) => a * v),
-  amax: reduce(-Infinity, (a, v) => (a !== a || v !== v ? NaN : v > a ? v : a)),
-  amin: reduce(Infinity, (a, v) => (a !== a || v !== v ? NaN : v < a ? v : a)),
+  sum: reduce('sum', 0),
+  prod: reduce('prod', 1),
+  amax: reduce('amax', -Infinity),
+  amin: reduce('amin', Infinity),
 };
 
 // Visits x along `dim` one row at a time: `fn(xo, oo, start, len)` sees the data indices of the

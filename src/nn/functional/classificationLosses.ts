@@ -37,8 +37,14 @@ export interface CrossEntropyOptions extends NllLossOptions {
 }
 
 // The class dim of an input, checked against PyTorch's rules for class-index targets (with its
-// messages), and the target values against the class count.
-function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): number {
+// messages), and the target values against the class count; `ignored` says whether any target
+// equals `ignoreIndex`.
+function checkIndexTarget(
+  op: string,
+  input: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+): { dim: number; ignored: boolean } {
   if (target.dtype !== 'int32') {
     throw new DTypeError(op, `expected target to be an int32 tensor of class indices, got ${target.dtype}`);
   }
@@ -60,10 +66,12 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
   }
   const dim = input.ndim === 1 ? 0 : 1;
   const c = input.shape[dim];
+  let ignored = false;
   for (const v of target.data()) {
-    if (v !== ignoreIndex && (v < 0 || v >= c)) throw new IndexError(op, `Target ${v} is out of bounds.`);
+    if (v === ignoreIndex) ignored = true;
+    else if (v < 0 || v >= c) throw new IndexError(op, `Target ${v} is out of bounds.`);
   }
-  return dim;
+  return { dim, ignored };
 }
 
 function classWeight(op: string, w: unknown, c: number, dtype: Tensor['dtype']): Tensor | null {
@@ -113,7 +121,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
   const reduction = checkReduction(op, opts.reduction);
   const ignoreIndex = numberOption(op, 'ignoreIndex', opts.ignoreIndex, -100);
   floatTensor(op, input);
-  const dim = checkIndexTarget(op, input, checkTensor(op, target, 'target'), ignoreIndex);
+  const { dim } = checkIndexTarget(op, input, checkTensor(op, target, 'target'), ignoreIndex);
   const weight = classWeight(op, opts.weight, input.shape[dim], input.dtype);
   const { loss, w } = pickTargets(input, target, dim, weight, ignoreIndex);
   return reduceWeighted(loss, w, reduction);
@@ -146,10 +154,16 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     }
     return probabilityCrossEntropy(input, t, opts.weight, s, reduction);
   }
-  const dim = checkIndexTarget(op, input, t, ignoreIndex);
+  const { dim, ignored: anyIgnored } = checkIndexTarget(op, input, t, ignoreIndex);
   const c = input.shape[dim];
   const weight = classWeight(op, opts.weight, c, input.dtype);
   const logp = logSoftmax(input, dim);
+  if (weight === null && s === 0 && !anyIgnored && reduction !== 'none' && t.numel() > 0) {
+    // The usual training call: every weight below would be 1, so the loss is the sum (or mean)
+    // of the picked -log p, with the same roundings, in 5 ops instead of 15.
+    const total = logp.gather(dim, t.unsqueeze(dim)).neg().sum();
+    return reduction === 'sum' ? total : total.div(t.numel());
+  }
   const { loss, w, ignored } = pickTargets(logp, t, dim, weight, ignoreIndex);
   const nll = reduceWeighted(loss, w, reduction);
   if (s === 0) return nll;

@@ -37,15 +37,17 @@ export function permuteView(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /**
- * Broadcasts `x` to `shape` (same rank; size-1 dims stretched with stride 0).
- * d = sum the gradient over the stretched dims.
+ * Broadcasts `x` to `shape` (new leading dims, and size-1 dims stretched, with stride 0). One
+ * view for both, so a bias added to a batch costs one graph node, not a reshape and an expand.
+ * d = sum the gradient over the new and stretched dims.
  */
 export function expandView(x: Tensor, shape: Shape): Tensor {
-  const strides = shape.map((s, i) => (x.shape[i] === s ? x.strides[i] : 0));
+  const lead = shape.length - x.ndim;
+  const strides = shape.map((s, i) => (i >= lead && x.shape[i - lead] === s ? x.strides[i - lead] : 0));
   const from = x.shape;
-  const dims = shape.flatMap((s, i) => (x.shape[i] !== s ? [i] : []));
+  const dims = shape.flatMap((s, i) => ((i < lead ? s !== 1 : x.shape[i - lead] !== s) ? [i] : []));
   return record('expand', viewOf(x, shape, strides, x.offset), [x], (dy) => [
-    dims.length ? dy.sum(dims, { keepdim: true }).reshape(from) : dy,
+    dims.length ? dy.sum(dims, { keepdim: true }).reshape(from) : dy.reshape(from),
   ]);
 }
 
