@@ -22,6 +22,7 @@ export { gradcheck, gradgradcheck, type GradcheckOptions } from './autograd/grad
 export { Node, AccumulateGrad, type BackwardFn, type GradHook } from './autograd/node.js';
 export { setBackend, getBackend, registerBackend } from './backend/index.js';
 export { hasSimd, initWasm } from './backend/wasm/index.js';
+export { setNumThreads, getNumThreads } from './backend/wasm/thread-pool.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as io from './io/index.js';

@@ -191,6 +191,29 @@ export type KernelTable = { [K in UnaryOp]: UnaryKernel } & { [K in BinaryOp]: B
     mean: TypedArray,
     rstd: TypedArray,
   ): void;
+  /**
+   * Layer norm gradient from the forward's row `mean` and `rstd`, over rows of n = dx.length /
+   * rows values: with xh = (x - mean) rstd, g = dy weight and means over the row,
+   * dx = rstd (g - mean(g) - xh mean(g xh)) (contiguous); `dweight` = sum(dy xh) and `dbias` =
+   * sum(dy) over the rows (n values each, skipped when null). `weight` null means 1.
+   */
+  layerNormBackward(
+    dy: View,
+    x: View,
+    mean: TypedArray,
+    rstd: TypedArray,
+    weight: View | null,
+    dx: TypedArray,
+    dweight: TypedArray | null,
+    dbias: TypedArray | null,
+  ): void;
+  /**
+   * Gradient of softmax along `dim` from its output `y`, dx = y (dy - sum(dy y)), or with `log`
+   * of logSoftmax, dx = dy - exp(y) sum(dy); `dx` contiguous, of `y`'s shape.
+   */
+  softmaxBackward(y: View, dy: View, dim: number, log: boolean, dx: TypedArray): void;
+  /** Gradient of relu from its output `y`: dx = 0 where y <= 0, else dy (contiguous). */
+  reluBackward(y: View, dy: View, dx: TypedArray): void;
   // Recurrent cells: one time step's gate math, fused (src/backend/js/rnn.ts has the formulas).
   // Every operand is a 2-D `[B, n]` view; outputs are written through their (strided) views.
   /** LSTM step: gates i, f, g, o of `xg + hg` (`[B, 4H]`); writes activated gates, `c` and `h`. */

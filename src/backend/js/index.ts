@@ -3,7 +3,7 @@ import { col2im, im2col, maxPoolIndices } from './conv.js';
 import { binaryKernels, copy, unaryKernels, where } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatter } from './indexing.js';
 import { matmul } from './linalg.js';
-import { layerNorm, softmax } from './norm.js';
+import { layerNorm, layerNormBackward, reluBackward, softmax, softmaxBackward } from './norm.js';
 import { argmax, argmin, reduceKernels, scanKernels, sort } from './reduce.js';
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from './rnn.js';
 import { adamStep } from './optim.js';
@@ -29,6 +29,9 @@ const kernels: KernelTable = {
   maxPoolIndices,
   softmax,
   layerNorm,
+  softmaxBackward,
+  layerNormBackward,
+  reluBackward,
   lstmCell,
   lstmCellBackward,
   gruCell,

@@ -5,7 +5,7 @@
 
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { View } from '../types.js';
-import { isContiguousView, moveDimLast, offsets } from './strided.js';
+import { flatten, gather, isContiguousView, moveDimLast, offsets } from './strided.js';
 
 const prod = (s: readonly number[]): number => s.reduce((p, n) => p * n, 1);
 
@@ -91,4 +91,83 @@ function gatherAll(v: View): Float64Array {
   const out = new Float64Array(o.length);
   for (let i = 0; i < o.length; i++) out[i] = v.data[o[i]];
   return out;
+}
+
+// All elements of a view in row-major order, as float64: the backward kernels read every
+// operand once, so one gather beats per-element offset arithmetic.
+function dense(v: View): Float64Array {
+  const out = new Float64Array(prod(v.shape));
+  gather(flatten(v), 0, out.length, out, 0);
+  return out;
+}
+
+/** Gradient of softmax or logSoftmax along `dim` from its output `y`; see `KernelTable.softmaxBackward`. */
+export function softmaxBackward(y: View, dy: View, dim: number, log: boolean, dx: TypedArray): void {
+  const total = dx.length;
+  if (total === 0) return;
+  const n = y.shape.length === 0 ? 1 : y.shape[dim];
+  const inner = prod(y.shape.slice(dim + 1));
+  const [ys, gs] = [dense(y), dense(dy)];
+  const outer = total / (n * inner);
+  for (let a = 0; a < outer; a++) {
+    for (let i = 0; i < inner; i++) {
+      const base = a * n * inner + i;
+      let s = 0;
+      for (let j = 0, p = base; j < n; j++, p += inner) s += log ? gs[p] : gs[p] * ys[p];
+      for (let j = 0, p = base; j < n; j++, p += inner) {
+        dx[p] = log ? gs[p] - Math.exp(ys[p]) * s : ys[p] * (gs[p] - s);
+      }
+    }
+  }
+}
+
+/** Gradient of layer norm from the saved row statistics; see `KernelTable.layerNormBackward`. */
+export function layerNormBackward(
+  dy: View,
+  x: View,
+  mean: TypedArray,
+  rstd: TypedArray,
+  weight: View | null,
+  dx: TypedArray,
+  dweight: TypedArray | null,
+  dbias: TypedArray | null,
+): void {
+  const rows = mean.length;
+  const n = rows === 0 ? 0 : dx.length / rows;
+  const [xs, gs] = [dense(x), dense(dy)];
+  const w = weight ? dense(weight) : null;
+  const dw = new Float64Array(n);
+  const db = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    const [mu, rs] = [mean[r], rstd[r]];
+    let sg = 0;
+    let sgx = 0;
+    for (let j = 0; j < n; j++) {
+      const xh = (xs[base + j] - mu) * rs;
+      const d = gs[base + j];
+      const g = w ? d * w[j] : d;
+      sg += g;
+      sgx += g * xh;
+      dw[j] += d * xh;
+      db[j] += d;
+    }
+    const [a, b] = [sg / n, sgx / n];
+    for (let j = 0; j < n; j++) {
+      const xh = (xs[base + j] - mu) * rs;
+      const g = w ? gs[base + j] * w[j] : gs[base + j];
+      dx[base + j] = rs * (g - a - xh * b);
+    }
+  }
+  dweight?.set(dw);
+  dbias?.set(db);
+}
+
+/** Gradient of relu from its output: dy where y > 0 or y is NaN, else 0 (PyTorch's rule). */
+export function reluBackward(y: View, dy: View, dx: TypedArray): void {
+  // Gathering costs more than this one-line loop, so contiguous operands are read in place.
+  const direct = (v: View) => (isContiguousView(v) ? { a: v.data, o: v.offset } : { a: dense(v), o: 0 });
+  const [{ a: ya, o: yo }, { a: ga, o: go }] = [direct(y), direct(dy)];
+  const n = dx.length;
+  for (let i = 0; i < n; i++) dx[i] = ya[yo + i] <= 0 ? 0 : ga[go + i];
 }

@@ -229,10 +229,35 @@ function name(s: string, out: number[]): void {
 }
 
 /**
- * Encodes a module that imports its linear memory as `env.mem` (so every kernel module shares
- * one scratch memory that JavaScript owns and grows) and exports `funcs` by name.
+ * How a module imports `env.mem`: a plain memory (any size), or a shared one, which the
+ * threads proposal requires to be declared `shared` with a maximum (the wasm32 limit here, so
+ * any shared memory links).
  */
-export function encodeModule(funcs: readonly Func[]): Uint8Array {
+export interface MemoryImport {
+  readonly shared: boolean;
+}
+
+const MAX_PAGES = 65536;
+
+function importSection(memory: MemoryImport): number[] {
+  const imports: number[] = [1];
+  name('env', imports);
+  name('mem', imports);
+  imports.push(0x02); // a memory
+  if (memory.shared) {
+    imports.push(0x03, 0x00); // limits: shared, with maximum; min 0 pages
+    uleb(MAX_PAGES, imports);
+  } else {
+    imports.push(0x00, 0x00); // limits without maximum, min 0 pages
+  }
+  return imports;
+}
+
+/**
+ * Encodes a module that imports its linear memory as `env.mem` (so kernel modules share a
+ * scratch memory that JavaScript owns and grows), plain or shared, and exports `funcs` by name.
+ */
+export function encodeModule(funcs: readonly Func[], memory: MemoryImport = { shared: false }): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const sigs: string[] = [];
   const typeOf = funcs.map((f) => {
@@ -253,11 +278,7 @@ export function encodeModule(funcs: readonly Func[]): Uint8Array {
   }
   section(1, types, out);
 
-  const imports: number[] = [1];
-  name('env', imports);
-  name('mem', imports);
-  imports.push(0x02, 0x00, 0x00); // memory, limits without maximum, min 0 pages
-  section(2, imports, out);
+  section(2, importSection(memory), out);
 
   const fns: number[] = [];
   uleb(funcs.length, fns);
@@ -293,5 +314,32 @@ export function encodeModule(funcs: readonly Func[]): Uint8Array {
     for (const b of body) codes.push(b);
   }
   section(10, codes, out);
+  return new Uint8Array(out);
+}
+
+/**
+ * The bytes of a module from `encodeModule` with its memory import switched to `memory`'s form
+ * (the runtime links every generated module to one memory, shared or not, whichever form its
+ * generator chose). Only the import section is rewritten.
+ */
+export function withMemoryImport(bytes: Uint8Array, memory: MemoryImport): Uint8Array {
+  const out: number[] = Array.from(bytes.subarray(0, 8));
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    let size = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = bytes[p++];
+      size += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    if (id === 2) section(2, importSection(memory), out);
+    else {
+      out.push(id);
+      uleb(size, out);
+      for (let i = p; i < p + size; i++) out.push(bytes[i]);
+    }
+    p += size;
+  }
   return new Uint8Array(out);
 }

@@ -2,7 +2,7 @@ import { jsBackend } from '../js/index.js';
 import type { Backend, KernelTable } from '../types.js';
 import { binaryKernels, stream, unaryKernels } from './elementwise.js';
 import { initGemm, matmul } from './matmul.js';
-import { layerNorm, softmax } from './norm.js';
+import { layerNorm, layerNormBackward, reluBackward, softmax, softmaxBackward } from './norm.js';
 import { sum } from './reduce.js';
 import { hasSimd, useRelaxed, useRelaxedAsync } from './runtime.js';
 import { moreBinaryKernels, moreUnaryKernels } from './unary.js';
@@ -29,6 +29,9 @@ const kernels: KernelTable = {
   ...moreBinaryKernels, // float32 maximum, minimum, eq, ne, lt, le, gt, ge
   softmax, // float32 softmax and logSoftmax
   layerNorm, // float32
+  softmaxBackward, // float32 softmax and logSoftmax gradients
+  layerNormBackward, // float32
+  reluBackward, // float32
 };
 
 const backend: Backend = { name: 'wasm', kernels };

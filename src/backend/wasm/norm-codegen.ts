@@ -8,7 +8,7 @@ import { expEmitter } from './elementwise-codegen.js';
 import { i32x4Lanes, logEmitter, Op } from './unary-codegen.js';
 
 // Scalar and SIMD instructions the encoder has no method for.
-const S = {
+export const S = {
   f32Load: 0x2a,
   f32Store: 0x38,
   i32LeS: 0x4c,
@@ -28,13 +28,13 @@ const S = {
 } as const;
 
 // Byte-shuffle moving lanes 2 and 3 of an f32x4 to 0 and 1 (for promoting them to f64).
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+export const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /** `f64.const v`. */
-const f64Const = (e: Code, v: number): Code => e.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
+export const f64Const = (e: Code, v: number): Code => e.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
 
 /** `while (counter != 0) { body(); counter -= step }`, with `counter` a multiple of `step`. */
-function countLoop(e: Code, counter: number, step: number, body: () => void): void {
+export function countLoop(e: Code, counter: number, step: number, body: () => void): void {
   e.block().get(counter).i32Eqz().brIf(0).loop();
   body();
   e.get(counter).i32(step).i32Sub().tee(counter).brIf(0);
@@ -42,7 +42,7 @@ function countLoop(e: Code, counter: number, step: number, body: () => void): vo
 }
 
 // The per-call constants: `vb` bytes of whole vectors per row, `tl` values left over.
-function rowShape(f: Func, n: number): { vb: number; tl: number } {
+export function rowShape(f: Func, n: number): { vb: number; tl: number } {
   const vb = f.local(I32);
   const tl = f.local(I32);
   f.code.get(n).i32(-4).i32And().i32(2).op(S.i32Shl).set(vb);
@@ -51,7 +51,7 @@ function rowShape(f: Func, n: number): { vb: number; tl: number } {
 }
 
 // Adds the four lanes of `v` (float32) into the float64x2 accumulators `lo` and `hi`.
-function accumulate(e: Code, v: number, lo: number, hi: number): void {
+export function accumulate(e: Code, v: number, lo: number, hi: number): void {
   e.get(lo).get(v).simd(Simd.f64x2PromoteLowF32x4).simd(Simd.f64x2Add).set(lo);
   e.get(hi)
     .get(v)
@@ -63,7 +63,7 @@ function accumulate(e: Code, v: number, lo: number, hi: number): void {
 }
 
 // Pushes lo[0] + lo[1] + hi[0] + hi[1] (f64).
-function total(e: Code, lo: number, hi: number): void {
+export function total(e: Code, lo: number, hi: number): void {
   e.get(lo).get(hi).simd(Simd.f64x2Add).tee(lo).simd(Simd.f64x2ExtractLane, 0);
   e.get(lo).simd(Simd.f64x2ExtractLane, 1).f64Add();
 }

@@ -1,3 +1,4 @@
+import { isGradEnabled } from '../../autograd/mode.js';
 import { kernels } from '../../backend/index.js';
 import type { UnaryOp } from '../../backend/types.js';
 import { DTypeError } from '../../errors.js';
@@ -9,6 +10,17 @@ import { record } from '../record.js';
 type UnaryRule = { save: 'x' | 'y' | 'none'; grad: (dy: Tensor, s: Tensor) => Tensor };
 
 const LN2 = Math.LN2;
+
+/**
+ * dy where y > 0, else 0: one fused kernel when no graph is being recorded (it passes dy where
+ * y is NaN, as PyTorch does), the differentiable `dy [y > 0]` under createGraph.
+ */
+function reluGrad(dy: Tensor, y: Tensor): Tensor {
+  if (isGradEnabled() || !isFloat(y.dtype) || dy.dtype !== y.dtype) return dy.mul(y.gt(0).to(dy.dtype));
+  const dx = allocate(y.dtype, y.numel());
+  kernels().reluBackward(y.strided(), dy.strided(), dx);
+  return fromArray(dx, y.shape, y.dtype);
+}
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const zero: UnaryRule = { save: 'none', grad: (dy) => dy.zerosLike() };
 
@@ -42,7 +54,7 @@ const rules: { [K in UnaryOp]: UnaryRule | null } = {
   atanh: { save: 'x', grad: (dy, x) => dy.div(x.mul(x).neg().add(1)) }, // dx / (1 - x^2)
   sigmoid: { save: 'y', grad: (dy, y) => dy.mul(y.mul(y.neg().add(1))) }, // d s(x) = s(1 - s) dx
   // d relu(x) = [x > 0] dx, so 0 at the kink as in PyTorch; y > 0 exactly where x > 0.
-  relu: { save: 'y', grad: (dy, y) => dy.mul(y.gt(0).to(dy.dtype)) },
+  relu: { save: 'y', grad: reluGrad },
   erf: { save: 'x', grad: (dy, x) => dy.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)) }, // 2/sqrt(pi) e^-x^2 dx
   erfc: { save: 'x', grad: (dy, x) => dy.mul(x.mul(x).neg().exp().mul(-TWO_OVER_SQRT_PI)) },
   floor: zero,
